@@ -1,0 +1,28 @@
+"""The roles of the people who use govcloud (product brief, "Who uses it")."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    PURCHASER_ADMIN = "purchaser_admin", _("Purchaser admin")
+    PURCHASER_STAFF = "purchaser_staff", _("Purchaser staff")
+    APP_VENDOR = "app_vendor", _("Application vendor")
+    PROVIDER_OPERATOR = "provider_operator", _("Provider operator")
+    PROVIDER_MANAGER = "provider_manager", _("Provider manager")
+    SUPERVISOR = "supervisor", _("Supervisor")
+    SYSTEM_ADMIN = "system_admin", _("System administrator")
+    SECURITY_ADMIN = "security_admin", _("Security administrator")
+    AUDIT_ADMIN = "audit_admin", _("Audit administrator")
+
+
+#: Roles that see everything of the contracts they are assigned to.
+CONTRACT_WIDE_ROLES = frozenset(
+    {Role.PURCHASER_ADMIN, Role.PROVIDER_OPERATOR, Role.PROVIDER_MANAGER, Role.SUPERVISOR}
+)
+#: Roles that see only the application systems they are assigned to.
+SYSTEM_SCOPED_ROLES = frozenset({Role.PURCHASER_STAFF, Role.APP_VENDOR})
+#: The three platform administrators of MLPS level 3 (三权分立): no one holds two.
+PLATFORM_ADMIN_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})

@@ -1,0 +1,111 @@
+"""How a contract version reads in text: shared by the ``contract show`` command and tests."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.utils.translation import gettext as _
+
+from govcloud.contract.deadlines import describe_anchor, describe_deadline, describe_duration
+from govcloud.contract.models import ContractVersion, Kpi, Obligation
+from govcloud.contract.services import key_dates, payment_deadlines, term_phase
+from govcloud.lib.money import format_yuan
+
+
+def format_number(value) -> str:
+    """Write a Decimal without trailing zeros: 80, 99.9, 388.7026."""
+    if value is None:
+        return ""
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def kpi_target_text(kpi: Kpi) -> str:
+    if kpi.rule == "by":
+        return _("by %(date)s") % {"date": kpi.target_date}
+    target = kpi.effective_target
+    if target is None:
+        return kpi.description or "—"
+    symbol = {"ge": "≥ ", "le": "≤ "}.get(kpi.rule, "")
+    return f"{symbol}{format_number(target)} {kpi.unit}".strip()
+
+
+def obligation_rule_text(obligation: Obligation) -> str:
+    if obligation.kind == "recurring":
+        if obligation.min_count:
+            return _("at least %(count)d %(period)s") % {
+                "count": obligation.min_count, "period": obligation.get_per_display()}
+        return _("periodically %(period)s (no count set)") % {"period": obligation.get_per_display()}
+    if obligation.kind == "notice":
+        channels = ", ".join(obligation.channels)
+        if obligation.within:
+            limit = _("within %(limit)s") % {"limit": describe_duration(obligation.within)}
+        else:
+            limit = _("immediately")
+        return limit + (f" ({channels})" if channels else "")
+    return describe_deadline(obligation.due)
+
+
+def version_as_text(version: ContractVersion, today: date) -> str:
+    """Return the whole contract version as the ``contract show`` command prints it."""
+    lines: list[str] = []
+    add = lines.append
+    parties = version.parties
+    add(f"{version.title}  [{version.contract.code} v{version.number}]")
+    add(f"  {_('Project')}: {version.project_name} ({version.project_number})")
+    add(f"  {_('Contract number')}: {version.contract_number}   "
+        f"{_('Signed on')}: {version.signed_on}")
+    if version.amendment_title:
+        add(f"  {_('Amendment')}: {version.amendment_title} ({version.amendment_signed_on})")
+    for role in ("purchaser", "provider", "supervisor"):
+        if role in parties:
+            add(f"  {_(role.capitalize())}: {parties[role]['name']}")
+    phase = term_phase(version, today)
+    add(f"  {_('Term')}: {version.term_start} – {version.term_end}   ({phase.label})")
+    if version.transition_start:
+        add(f"  {_('Transitional service')}: {_('from')} {version.transition_start}, "
+            f"{_('until')} {version.transition_until}")
+    add("")
+    add(_("Money"))
+    add(f"  {_('Total including tax')}: {format_yuan(version.total_including_tax)}")
+    add(f"  {_('Total excluding tax')}: {format_yuan(version.total_excluding_tax)}")
+    add(f"  {_('Tax')} ({format_number(version.tax_rate_percent)}%): "
+        f"{format_yuan(version.tax_amount)}")
+    add("")
+    add(_("Payment schedule"))
+    for milestone, deadline in payment_deadlines(version):
+        due = (str(deadline.due_on) if deadline.due_on else _("waiting for %(events)s") % {
+            "events": _(" and ").join(describe_anchor(a) for a in deadline.waiting_for)})
+        add(f"  {milestone.display_name}: {format_number(milestone.percent)}% = "
+            f"{format_yuan(milestone.amount)}, {_('due')} {describe_deadline(milestone.due)}"
+            f" — {due}")
+    add("")
+    add(_("Key dates"))
+    titles = {"renewal": _("Renewal or termination confirmed"),
+              "acceptance": _("Acceptance of the O&M work"),
+              "deemed_acceptance": _("Deemed accepted without an answer")}
+    for item in key_dates(version):
+        deadline = item.deadline
+        when = deadline.due_on or _("after %(events)s") % {
+            "events": ", ".join(describe_anchor(a) for a in deadline.waiting_for)}
+        add(f"  {titles[item.key]}: {describe_deadline(deadline.rule)} — {when}")
+    add("")
+    add(_("Service catalog"))
+    for item in version.catalogitems.all():
+        price = f"  {format_yuan(item.unit_price)}/{item.display_unit}" if item.unit_price else ""
+        add(f"  {item.number:>2}. {item.display_name}: {item.quantity} {item.display_unit}{price}")
+    add("")
+    add(_("KPIs"))
+    for kpi in version.kpis.all():
+        add(f"  {kpi.number:>2}. {kpi.display_name}: {kpi_target_text(kpi)}")
+    add("")
+    add(_("Hosted systems"))
+    for system in version.contract.systems.filter(listed_in_contract=True):
+        add(f"  {system.contract_row:>2}. {system.label}")
+    for finding in version.findings:
+        add(f"  ! {finding}")
+    add("")
+    add(_("Obligations"))
+    for obligation in version.obligations.all():
+        add(f"  - {obligation.display_name}: {obligation_rule_text(obligation)}")
+    return "\n".join(lines)

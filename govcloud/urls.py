@@ -1,0 +1,10 @@
+"""URL configuration: pages, the REST API and its documentation."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("govcloud.web.urls")),
+    path("", include("govcloud.contract.urls")),
+    path("", include("govcloud.inventory.urls")),
+    path("api/", include("govcloud.api_urls")),
+]
