@@ -6,5 +6,5 @@ urlpatterns = [
     path("", include("govcloud.web.urls")),
     path("", include("govcloud.contract.urls")),
     path("", include("govcloud.inventory.urls")),
-    path("api/", include("govcloud.api_urls")),
+    path("api/", include(("govcloud.api_urls", "api"))),
 ]

@@ -1,9 +1,9 @@
 """The one place where object visibility is decided: ``queryset.restrict(user)``.
 
-A model says how its rows reach a contract (``scope_contract_field``, one path or several) and, where they
-belong to one application system, how they reach it (``scope_system_field``). Contract-wide
-roles see the rows of their contracts; system-scoped roles see the rows of their systems
-and nothing that belongs to the contract as a whole unless the model opts in
+A model says how its rows reach a contract (``scope_contract_field``, one path or several)
+and, where they belong to one application system, how they reach it (``scope_system_field``).
+Contract-wide roles see the rows of their contracts; system-scoped roles see the rows of
+their systems and nothing that belongs to the contract as a whole unless the model opts in
 (``scope_visible_to_system_users``). The system administrator sees the models marked
 ``scope_visible_to_account_admin`` (contracts, systems, organizations), to scope accounts.
 """
@@ -22,7 +22,8 @@ class RestrictedQuerySet(models.QuerySet):
         if user is None or not user.is_authenticated or not user.is_active:
             return self.none()
         model = self.model
-        if user.role == Role.SYSTEM_ADMIN and getattr(model, "scope_visible_to_account_admin", False):
+        account_admin_sees = getattr(model, "scope_visible_to_account_admin", False)
+        if user.role == Role.SYSTEM_ADMIN and account_admin_sees:
             return self
         contract_field = model.scope_contract_field
         if user.role in CONTRACT_WIDE_ROLES:

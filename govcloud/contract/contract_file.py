@@ -2,8 +2,8 @@
 
 Reading is pure: no database. A file passes the JSON Schema in ``schema/`` first (shape,
 types, allowed values) and then the rules a schema cannot express (sums, tax, dates,
-duplicate names). Every problem names the file, the field path and what is wrong, and
-all problems are reported together.
+duplicate names), which assume a sound shape. Every problem names the file, the field
+path and what is wrong; all problems of a stage are reported together.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from govcloud.lib.money import (
     amount_in_words,
     excluding_tax_agrees,
     format_yuan,
+    same_amount_in_words,
     split_by_percent,
     to_money,
 )
@@ -159,7 +160,8 @@ def _parse_yaml(text: str, source: str) -> dict:
         mark = getattr(error, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
         problem = getattr(error, "problem", None) or str(error)
-        raise ContractFileError(source, [Problem("", f"is not valid YAML: {where}{problem}")])
+        message = f"is not valid YAML: {where}{problem}"
+        raise ContractFileError(source, [Problem("", message)]) from None
     if not isinstance(raw, dict):
         kind = "empty" if raw is None else f"a {type(raw).__name__}"
         message = f"must be a YAML mapping of sections, but it is {kind}"
@@ -195,22 +197,29 @@ def _describe(error: jsonschema.ValidationError) -> str:
     if error.validator in {"minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum"}:
         bounds = {"minimum": "at least", "exclusiveMinimum": "more than",
                   "maximum": "at most", "exclusiveMaximum": "less than"}
-        return f"{value!r} is out of range: must be {bounds[error.validator]} {error.validator_value}"
+        bound = f"{bounds[error.validator]} {error.validator_value}"
+        return f"{value!r} is out of range: must be {bound}"
+    if error.validator == "pattern" and error.validator_value == "\\S":
+        return "must not be blank"
     if error.validator == "pattern":
         hint = error.schema.get("description", f"the pattern {error.validator_value}")
         return f"{value!r} is not in the expected form ({hint})"
-    if error.validator in {"oneOf", "anyOf"} and error.schema.get("oneOf") == [
+    if error.validator == "oneOf" and error.validator_value == [
         {"required": ["working_days"]}, {"required": ["days"]}
     ]:
         return "give exactly one of 'working_days' or 'days'"
-    if error.validator == "anyOf" and isinstance(value, dict) and "after" not in value:
-        return "give 'after' or 'before' (the events the deadline counts from)"
+    if error.validator == "oneOf" and error.validator_value == [
+        {"required": ["after"]}, {"required": ["before"]}
+    ]:
+        return "give either 'after' or 'before' (the events the deadline counts from)"
     if error.validator == "oneOf" and isinstance(value, dict) and "rule" in value:
         return f"rule '{value['rule']}' needs exactly one of 'target' or 'target_ref'"
     if error.validator == "oneOf" and isinstance(value, dict) and value.get("kind") == "notice":
         return "a notice needs exactly one of 'within' (a time limit) or 'timing: immediately'"
     if error.validator in {"minItems", "minLength", "minProperties"}:
         return "must not be empty"
+    if error.validator == "maxLength":
+        return f"is longer than {error.validator_value} characters"
     if error.validator == "maxProperties":
         return f"give one unit only, got {', '.join(value)}"
     if error.validator == "uniqueItems":
@@ -224,6 +233,15 @@ def _schema_problems(raw: dict) -> list[Problem]:
     for error in sorted(validator.iter_errors(raw), key=lambda e: list(map(str, e.absolute_path))):
         problems.append(Problem(_field_path(error.absolute_path), _describe(error)))
     return problems
+
+
+def _plain(value: Any) -> int | str:
+    """Write a Decimal as its plain value, so that 70, 70.0 and 99.9, 99.90 are the same."""
+    if isinstance(value, Decimal):
+        if value == value.to_integral_value():
+            return int(value)
+        return format(value.normalize(), "f")
+    return str(value)
 
 
 class _RuleChecker:
@@ -252,10 +270,11 @@ class _RuleChecker:
             return None
 
     def run(self) -> dict:
-        data = json.loads(json.dumps(self.raw, default=str))  # a deep copy we may rewrite
+        data = json.loads(json.dumps(self.raw, default=_plain))  # a deep copy we may rewrite
         self.check_dates(data)
         self.check_money(data)
         self.check_payments(data)
+        self.check_unit_prices(data)
         self.check_unique(data, "catalog", "number")
         self.check_unique(data, "catalog", "meter", ignore={"other"})
         self.check_unique(data, "kpis", "number")
@@ -288,6 +307,12 @@ class _RuleChecker:
         including = self.money_at("money.total_including_tax", money["total_including_tax"])
         excluding = self.money_at("money.total_excluding_tax", money["total_excluding_tax"])
         rate = Decimal(str(money["tax_rate_percent"])) / HUNDRED
+        for path, amount in (("money.total_including_tax", including),
+                             ("money.total_excluding_tax", excluding)):
+            if amount is not None and amount < 0:
+                self.fail(path, f"{format_yuan(amount)} is negative")
+        if including is not None and including < 0:
+            including = None
         if including is not None and excluding is not None:
             if excluding > including:
                 self.fail("money.total_excluding_tax", "is more than the total including tax")
@@ -304,9 +329,9 @@ class _RuleChecker:
         words = money.get("total_in_words")
         if including is not None and words:
             written = amount_in_words(including)
-            if words.replace(" ", "") != written:
-                self.fail("money.total_in_words", f"{words!r} does not read {format_yuan(including)} "
-                          f"(which is {written})")
+            if not same_amount_in_words(words, written):
+                self.fail("money.total_in_words",
+                          f"{words!r} does not read {format_yuan(including)} (which is {written})")
         self.total = including
 
     def check_payments(self, data: dict) -> None:
@@ -330,6 +355,17 @@ class _RuleChecker:
                               f"{payment['percent']}% of {format_yuan(self.total)} "
                               f"(that is {format_yuan(amount)})")
                 payment["stated_amount"] = str(stated)
+
+    def check_unit_prices(self, data: dict) -> None:
+        for index, item in enumerate(data["catalog"]):
+            if "unit_price" not in item:
+                continue
+            path = f"catalog[{index}].unit_price"
+            price = self.money_at(path, item["unit_price"])
+            if price is not None and price < 0:
+                self.fail(path, f"{format_yuan(price)} is negative")
+            elif price is not None:
+                item["unit_price"] = str(price)
 
     def check_unique(self, data: dict, section: str, key: str, ignore: set = frozenset()) -> None:
         seen: dict[Any, int] = {}
@@ -373,6 +409,10 @@ class _RuleChecker:
                 if declared is not None:
                     self.fail(f"{path}.duplicate_of_row",
                               f"row {declared} does not carry the name {name!r}")
+                for field_name in ("stored_as", "label"):
+                    if field_name in system and declared is None:
+                        self.fail(f"{path}.{field_name}", f"row {row} is not a duplicate; "
+                                  f"{field_name} belongs to a row with duplicate_of_row")
                 system["label"] = name
             elif declared != earlier:
                 self.fail(f"{path}.name", f"{name!r} (row {row}) duplicates row {earlier}; if the "
@@ -383,7 +423,8 @@ class _RuleChecker:
                 self.check_declared_duplicate(path, system, earlier)
             label = system.get("label")
             if label in labels and system.get("stored_as") != "merged":
-                self.fail(f"{path}.label", f"{label!r} is already the name of systems[{labels[label]}]")
+                self.fail(f"{path}.label",
+                          f"{label!r} is already the name of systems[{labels[label]}]")
             labels.setdefault(label, index)
 
     def check_declared_duplicate(self, path: str, system: dict, earlier: int) -> None:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from govcloud.contract.choices import DeadlineAnchor
-from govcloud.lib.workdays import add_working_days
+from govcloud.lib.workdays import UnknownCalendarYear, add_working_days
 
 
 @dataclass(frozen=True)
@@ -24,6 +24,7 @@ class Deadline:
     rule: dict
     due_on: date | None
     waiting_for: tuple[str, ...]
+    problem: str = ""
 
 
 def known_dates(version) -> dict[str, date]:
@@ -36,7 +37,11 @@ def known_dates(version) -> dict[str, date]:
 
 
 def resolve_deadline(rule: dict, version, events: dict[str, date] | None = None) -> Deadline:
-    """Return the date a rule falls due, counting from the last (or first) of its events."""
+    """Return the date a rule falls due, counting from the last (or first) of its events.
+
+    Where the official calendar of a year the count passes through is not known yet, the
+    deadline has no date and ``problem`` says why: a guess would be wrong after 调休.
+    """
     dates = {**known_dates(version), **(events or {})}
     anchors = rule.get("after") or rule.get("before")
     missing = tuple(anchor for anchor in anchors if anchor not in dates)
@@ -47,7 +52,10 @@ def resolve_deadline(rule: dict, version, events: dict[str, date] | None = None)
     else:
         start, sign = min(dates[anchor] for anchor in anchors), -1
     if "working_days" in rule:
-        due_on = add_working_days(start, sign * rule["working_days"])
+        try:
+            due_on = add_working_days(start, sign * rule["working_days"])
+        except UnknownCalendarYear as error:
+            return Deadline(rule, None, (), problem=str(error))
     else:
         due_on = start + timedelta(days=sign * rule["days"])
     return Deadline(rule, due_on, ())
@@ -61,10 +69,11 @@ def describe_anchor(anchor: str) -> str:
 
 
 def describe_deadline(rule: dict) -> str:
-    """Describe a rule in the active language, e.g. "15 working days after receipt of the invoice"."""
+    """Describe a rule in the active language: "15 working days after receipt of the invoice"."""
     if "working_days" in rule:
         count = rule["working_days"]
-        amount = ngettext("%(count)d working day", "%(count)d working days", count) % {"count": count}
+        amount = ngettext("%(count)d working day", "%(count)d working days", count)
+        amount %= {"count": count}
     else:
         count = rule["days"]
         amount = ngettext("%(count)d day", "%(count)d days", count) % {"count": count}

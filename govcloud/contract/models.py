@@ -226,7 +226,9 @@ class Kpi(VersionPart):
     name_en = models.CharField(_("English name"), max_length=300, blank=True)
     measure = models.CharField(_("measure"), max_length=40)
     rule = models.CharField(_("rule"), max_length=8, choices=KpiRule.choices)
-    target = models.DecimalField(_("target"), max_digits=18, decimal_places=6, null=True, blank=True)
+    target = models.DecimalField(
+        _("target"), max_digits=18, decimal_places=6, null=True, blank=True
+    )
     target_ref = models.CharField(_("derived target"), max_length=40, blank=True)
     target_date = models.DateField(_("target date"), null=True, blank=True)
     unit = models.CharField(_("unit"), max_length=20, blank=True)

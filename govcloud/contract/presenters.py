@@ -6,7 +6,12 @@ from datetime import date
 
 from django.utils.translation import gettext as _
 
-from govcloud.contract.deadlines import describe_anchor, describe_deadline, describe_duration
+from govcloud.contract.deadlines import (
+    Deadline,
+    describe_anchor,
+    describe_deadline,
+    describe_duration,
+)
 from govcloud.contract.models import ContractVersion, Kpi, Obligation
 from govcloud.contract.services import key_dates, payment_deadlines, term_phase
 from govcloud.lib.money import format_yuan
@@ -35,7 +40,8 @@ def obligation_rule_text(obligation: Obligation) -> str:
         if obligation.min_count:
             return _("at least %(count)d %(period)s") % {
                 "count": obligation.min_count, "period": obligation.get_per_display()}
-        return _("periodically %(period)s (no count set)") % {"period": obligation.get_per_display()}
+        period = obligation.get_per_display()
+        return _("periodically %(period)s (no count set)") % {"period": period}
     if obligation.kind == "notice":
         channels = ", ".join(obligation.channels)
         if obligation.within:
@@ -46,39 +52,55 @@ def obligation_rule_text(obligation: Obligation) -> str:
     return describe_deadline(obligation.due)
 
 
+def deadline_state_text(deadline: Deadline) -> str:
+    """Say when a deadline falls due, what it waits for, or why it cannot be dated."""
+    if deadline.problem:
+        return deadline.problem
+    if deadline.due_on:
+        return str(deadline.due_on)
+    events = _(" and ").join(describe_anchor(a) for a in deadline.waiting_for)
+    return _("waiting for %(events)s") % {"events": events}
+
+
+def _fact(label: str, value) -> str:
+    return f"  {label}: {value}"
+
+
 def version_as_text(version: ContractVersion, today: date) -> str:
     """Return the whole contract version as the ``contract show`` command prints it."""
     lines: list[str] = []
     add = lines.append
     parties = version.parties
     add(f"{version.title}  [{version.contract.code} v{version.number}]")
-    add(f"  {_('Project')}: {version.project_name} ({version.project_number})")
-    add(f"  {_('Contract number')}: {version.contract_number}   "
-        f"{_('Signed on')}: {version.signed_on}")
+    add(_fact(_("Project"), f"{version.project_name} ({version.project_number})"))
+    add(_fact(_("Contract number"), version.contract_number))
+    add(_fact(_("Signed on"), version.signed_on))
     if version.amendment_title:
-        add(f"  {_('Amendment')}: {version.amendment_title} ({version.amendment_signed_on})")
-    for role in ("purchaser", "provider", "supervisor"):
+        add(_fact(_("Amendment"), f"{version.amendment_title} ({version.amendment_signed_on})"))
+    roles = {"purchaser": _("Purchaser"), "provider": _("Provider"),
+             "supervisor": _("Supervisor")}
+    for role, label in roles.items():
         if role in parties:
-            add(f"  {_(role.capitalize())}: {parties[role]['name']}")
+            add(_fact(label, parties[role]["name"]))
     phase = term_phase(version, today)
-    add(f"  {_('Term')}: {version.term_start} – {version.term_end}   ({phase.label})")
+    add(_fact(_("Term"), f"{version.term_start} – {version.term_end} ({phase.label})"))
     if version.transition_start:
-        add(f"  {_('Transitional service')}: {_('from')} {version.transition_start}, "
-            f"{_('until')} {version.transition_until}")
+        transition = _("from %(start)s until %(until)s") % {
+            "start": version.transition_start, "until": version.transition_until}
+        add(_fact(_("Transitional service"), transition))
     add("")
     add(_("Money"))
-    add(f"  {_('Total including tax')}: {format_yuan(version.total_including_tax)}")
-    add(f"  {_('Total excluding tax')}: {format_yuan(version.total_excluding_tax)}")
-    add(f"  {_('Tax')} ({format_number(version.tax_rate_percent)}%): "
-        f"{format_yuan(version.tax_amount)}")
+    add(_fact(_("Total including tax"), format_yuan(version.total_including_tax)))
+    add(_fact(_("Total excluding tax"), format_yuan(version.total_excluding_tax)))
+    tax_label = _("Tax (%(rate)s%%)") % {"rate": format_number(version.tax_rate_percent)}
+    add(_fact(tax_label, format_yuan(version.tax_amount)))
     add("")
     add(_("Payment schedule"))
     for milestone, deadline in payment_deadlines(version):
-        due = (str(deadline.due_on) if deadline.due_on else _("waiting for %(events)s") % {
-            "events": _(" and ").join(describe_anchor(a) for a in deadline.waiting_for)})
-        add(f"  {milestone.display_name}: {format_number(milestone.percent)}% = "
-            f"{format_yuan(milestone.amount)}, {_('due')} {describe_deadline(milestone.due)}"
-            f" — {due}")
+        due = deadline_state_text(deadline)
+        share = f"{format_number(milestone.percent)}% = {format_yuan(milestone.amount)}"
+        rule = _("due %(rule)s") % {"rule": describe_deadline(milestone.due)}
+        add(_fact(milestone.display_name, f"{share}, {rule} — {due}"))
     add("")
     add(_("Key dates"))
     titles = {"renewal": _("Renewal or termination confirmed"),
@@ -86,9 +108,8 @@ def version_as_text(version: ContractVersion, today: date) -> str:
               "deemed_acceptance": _("Deemed accepted without an answer")}
     for item in key_dates(version):
         deadline = item.deadline
-        when = deadline.due_on or _("after %(events)s") % {
-            "events": ", ".join(describe_anchor(a) for a in deadline.waiting_for)}
-        add(f"  {titles[item.key]}: {describe_deadline(deadline.rule)} — {when}")
+        add(f"  {titles[item.key]}: {describe_deadline(deadline.rule)} — "
+            f"{deadline_state_text(deadline)}")
     add("")
     add(_("Service catalog"))
     for item in version.catalogitems.all():
@@ -100,8 +121,9 @@ def version_as_text(version: ContractVersion, today: date) -> str:
         add(f"  {kpi.number:>2}. {kpi.display_name}: {kpi_target_text(kpi)}")
     add("")
     add(_("Hosted systems"))
-    for system in version.contract.systems.filter(listed_in_contract=True):
-        add(f"  {system.contract_row:>2}. {system.label}")
+    for row in version.document["systems"]:
+        if row.get("stored_as") != "merged":
+            add(f"  {row['row']:>2}. {row['label']}")
     for finding in version.findings:
         add(f"  ! {finding}")
     add("")

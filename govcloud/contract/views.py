@@ -1,0 +1,56 @@
+"""Contract pages: the list and the overview of one contract."""
+
+from __future__ import annotations
+
+from django.http import Http404
+from django.utils import timezone
+from django.views.generic import ListView
+
+from govcloud.contract.models import Contract
+from govcloud.contract.services import key_dates, payment_deadlines, term_phase
+from govcloud.lib.views import RestrictedDetailView, RestrictedMixin
+
+
+class ContractListView(RestrictedMixin, ListView):
+    model = Contract
+    queryset = Contract.objects.prefetch_related("versions")
+
+
+class ContractDetailView(RestrictedDetailView):
+    """The contract overview: identity, money, payments, key dates, catalog, KPIs, systems."""
+
+    model = Contract
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        contract, user = self.object, self.request.user
+        version = self.chosen_version(contract)
+        today = timezone.localdate()
+        context.update(
+            version=version,
+            versions=contract.versions.all(),
+            phase=term_phase(version, today),
+            shows_whole_contract=user.is_contract_wide,
+            systems=contract.systems.restrict(user).filter(listed_in_contract=True)
+            .prefetch_related("hosts"),
+        )
+        if user.is_contract_wide:
+            context.update(
+                payments=payment_deadlines(version),
+                key_dates=key_dates(version),
+                catalog=version.catalogitems.all(),
+                kpis=version.kpis.all(),
+                obligations=version.obligations.all(),
+            )
+        return context
+
+    def chosen_version(self, contract):
+        number = self.request.GET.get("version")
+        if number is None:
+            return contract.current_version
+        if not number.isdigit():
+            raise Http404("no such version")
+        version = contract.versions.filter(number=int(number)).first()
+        if version is None:
+            raise Http404("no such version")
+        return version

@@ -1,0 +1,43 @@
+"""Base classes for govcloud's pages: sign-in required, rows restricted, HTMX partials."""
+
+from __future__ import annotations
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.views.generic import DetailView, ListView
+
+
+class RestrictedMixin(LoginRequiredMixin):
+    """Show only the rows ``queryset.restrict(user)`` lets the user see; others are a 404."""
+
+    def get_queryset(self):
+        return super().get_queryset().restrict(self.request.user)
+
+
+class RestrictedDetailView(RestrictedMixin, DetailView):
+    pass
+
+
+class FilteredListView(RestrictedMixin, ListView):
+    """A list page with a FilterSet; an HTMX request gets only the table partial."""
+
+    filterset_class = None
+    partial_template_name: str = ""
+    paginate_by = 50
+
+    def get_queryset(self):
+        self.filterset = self.filterset_class(
+            self.request.GET or None, super().get_queryset(), request=self.request
+        )
+        return self.filterset.qs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context.update(filterset=self.filterset, query_without_page=query.urlencode())
+        return context
+
+    def get_template_names(self):
+        if self.request.headers.get("HX-Request") and self.partial_template_name:
+            return [self.partial_template_name]
+        return super().get_template_names()
