@@ -63,7 +63,7 @@ class ContractDocument:
 
     source: str
     data: dict[str, Any]
-    findings: list[str] = field(default_factory=list)
+    findings: list[dict] = field(default_factory=list)
 
     @property
     def code(self) -> str:
@@ -250,7 +250,7 @@ class _RuleChecker:
     def __init__(self, raw: dict):
         self.raw = raw
         self.problems: list[Problem] = []
-        self.findings: list[str] = []
+        self.findings: list[dict] = []
 
     def fail(self, path: str, message: str) -> None:
         self.problems.append(Problem(path, message))
@@ -437,9 +437,8 @@ class _RuleChecker:
             if not system.get("label") or system["label"] == name:
                 self.fail(f"{path}.label", "a duplicate stored separately needs a label of its own")
                 return
-            how = f"stored as a separate system labelled {system['label']!r}"
         else:
             system["label"] = name
-            how = f"merged into the system of row {earlier}"
-        self.findings.append(f"rows {earlier} and {row} of the systems table both name {name!r}: "
-                             f"row {row} is {how}")
+        finding = {"kind": "duplicate_system_row", "row": row, "duplicate_of_row": earlier,
+                   "name": name, "stored_as": stored_as, "label": system["label"]}
+        self.findings.append(finding)

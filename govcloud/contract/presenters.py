@@ -43,13 +43,32 @@ def obligation_rule_text(obligation: Obligation) -> str:
         period = obligation.get_per_display()
         return _("periodically %(period)s (no count set)") % {"period": period}
     if obligation.kind == "notice":
-        channels = ", ".join(obligation.channels)
+        channels = channels_text(obligation.channels)
         if obligation.within:
             limit = _("within %(limit)s") % {"limit": describe_duration(obligation.within)}
         else:
             limit = _("immediately")
         return limit + (f" ({channels})" if channels else "")
     return describe_deadline(obligation.due)
+
+
+def finding_text(finding: dict) -> str:
+    """Describe something noticed in a contract file, in the active language."""
+    if finding.get("kind") == "duplicate_system_row":
+        if finding["stored_as"] == "merged":
+            text = _("Rows %(of_row)s and %(row)s of the system table both name %(name)s: "
+                     "row %(row)s is merged into the system of row %(of_row)s.")
+        else:
+            text = _("Rows %(of_row)s and %(row)s of the system table both name %(name)s: "
+                     "row %(row)s is kept as a separate system named %(label)s.")
+        return text % {"row": finding["row"], "of_row": finding["duplicate_of_row"],
+                       "name": f"“{finding['name']}”", "label": f"“{finding['label']}”"}
+    return str(finding)
+
+
+def channels_text(channels: list[str]) -> str:
+    names = {"email": _("e-mail"), "sms": _("SMS"), "phone": _("phone"), "letter": _("letter")}
+    return _(", ").join(str(names.get(channel, channel)) for channel in channels)
 
 
 def deadline_state_text(deadline: Deadline) -> str:
@@ -125,7 +144,7 @@ def version_as_text(version: ContractVersion, today: date) -> str:
         if row.get("stored_as") != "merged":
             add(f"  {row['row']:>2}. {row['label']}")
     for finding in version.findings:
-        add(f"  ! {finding}")
+        add(f"  ! {finding_text(finding)}")
     add("")
     add(_("Obligations"))
     for obligation in version.obligations.all():

@@ -31,7 +31,7 @@ class LoadResult:
     contract: Contract
     version: ContractVersion
     outcome: str
-    findings: list[str] = field(default_factory=list)
+    findings: list[dict] = field(default_factory=list)
 
 
 def load_contract(path: Path | str, *, actor=None) -> LoadResult:

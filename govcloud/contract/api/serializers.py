@@ -16,6 +16,7 @@ from govcloud.contract.models import (
     Organization,
     PaymentMilestone,
 )
+from govcloud.contract.presenters import finding_text
 from govcloud.contract.services import key_dates, term_phase
 
 
@@ -36,6 +37,13 @@ class DeadlineSerializer(serializers.Serializer):
     problem = serializers.CharField(help_text="Why no date can be given (e.g. an unknown year).")
 
 
+class FindingSerializer(serializers.Serializer):
+    """Something noticed in the contract file, such as a system row listed twice (C-6)."""
+
+    kind = serializers.CharField()
+    message = serializers.CharField()
+
+
 class ContractVersionSerializer(serializers.ModelSerializer):
     purchaser = OrganizationSerializer(read_only=True)
     provider = OrganizationSerializer(read_only=True)
@@ -43,6 +51,7 @@ class ContractVersionSerializer(serializers.ModelSerializer):
     tax_amount = serializers.DecimalField(max_digits=16, decimal_places=2, read_only=True)
     phase = serializers.SerializerMethodField()
     key_dates = serializers.SerializerMethodField()
+    findings = serializers.SerializerMethodField()
 
     class Meta:
         model = ContractVersion
@@ -54,6 +63,10 @@ class ContractVersionSerializer(serializers.ModelSerializer):
             "total_including_tax", "total_excluding_tax", "tax_rate_percent", "tax_amount",
             "key_dates", "findings",
         ]
+
+    @extend_schema_field(FindingSerializer(many=True))
+    def get_findings(self, version: ContractVersion) -> list[dict]:
+        return [{**finding, "message": finding_text(finding)} for finding in version.findings]
 
     def get_phase(self, version: ContractVersion) -> str:
         return term_phase(version, timezone.localdate()).value

@@ -329,8 +329,9 @@ def test_it_accepts_a_merged_duplicate_and_reports_it():
     del changed["systems"][26]["label"]
     document = read_contract_text(dump(changed))
     assert document.data["systems"][26]["label"] == "应用开发与管理平台"
-    assert document.findings == ["rows 16 and 27 of the systems table both name "
-                                 "'应用开发与管理平台': row 27 is merged into the system of row 16"]
+    assert document.findings == [{"kind": "duplicate_system_row", "row": 27,
+                                  "duplicate_of_row": 16, "name": "应用开发与管理平台",
+                                  "stored_as": "merged", "label": "应用开发与管理平台"}]
 
 
 def test_it_refuses_a_system_name_of_spaces_only():

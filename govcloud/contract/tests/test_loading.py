@@ -58,7 +58,7 @@ def test_rows_16_and_27_are_two_systems_and_the_duplicate_is_reported():
     assert rows[16] == "应用开发与管理平台"
     assert rows[27] == "应用开发与管理平台（第27行）"
     assert result.contract.systems.get(contract_row=27).duplicate_of_row == 16
-    assert any("16" in finding and "27" in finding for finding in result.version.findings)
+    assert [(f["row"], f["duplicate_of_row"]) for f in result.version.findings] == [(27, 16)]
 
 
 def test_kpi_1_targets_the_contract_amount_in_ten_thousand_yuan():

@@ -5,7 +5,12 @@ from __future__ import annotations
 from django import template
 
 from govcloud.contract.deadlines import describe_deadline
-from govcloud.contract.presenters import format_number, kpi_target_text, obligation_rule_text
+from govcloud.contract.presenters import (
+    finding_text,
+    format_number,
+    kpi_target_text,
+    obligation_rule_text,
+)
 from govcloud.lib.money import format_yuan
 
 register = template.Library()
@@ -34,3 +39,8 @@ def kpi_target(kpi) -> str:
 @register.filter
 def obligation_rule(obligation) -> str:
     return obligation_rule_text(obligation)
+
+
+@register.filter
+def finding(value) -> str:
+    return finding_text(value)

@@ -10,7 +10,7 @@ from django.utils import timezone, translation
 
 from govcloud.contract.contract_file import ContractFileError, read_contract_file
 from govcloud.contract.models import Contract
-from govcloud.contract.presenters import version_as_text
+from govcloud.contract.presenters import finding_text, version_as_text
 from govcloud.contract.services import load_contract
 from govcloud.lib.money import format_yuan
 
@@ -44,7 +44,7 @@ class Command(BaseCommand):
         self.stdout.write(f"{result.outcome}: {result.contract.code} v{version.number} "
                           f"(id {result.contract.pk}) — {version.title}")
         for finding in result.findings:
-            self.stdout.write(f"  ! {finding}")
+            self.stdout.write(f"  ! {finding_text(finding)}")
 
     def handle_check(self, file, **options):
         try:
@@ -53,7 +53,7 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from None
         self.stdout.write(f"ok: {document.code}")
         for finding in document.findings:
-            self.stdout.write(f"  ! {finding}")
+            self.stdout.write(f"  ! {finding_text(finding)}")
 
     def handle_list(self, **options):
         for contract in Contract.objects.all():
