@@ -13,6 +13,15 @@ from django.utils.translation import gettext_lazy as _
 from govcloud.accounts.querysets import RestrictedManager
 from govcloud.inventory.choices import HostStatus
 
+SYSTEM_ORDER = ("contract", "contract_row", "label")
+
+
+def systems_with_host_count():
+    """Return systems with ``host_count``; grouping drops Meta.ordering, so order again."""
+    return ApplicationSystem.objects.annotate(host_count=models.Count("hosts")).order_by(
+        *SYSTEM_ORDER
+    )
+
 
 class ApplicationSystem(models.Model):
     """An application system hosted on the government cloud (C-6), one row of the
@@ -54,7 +63,7 @@ class ApplicationSystem(models.Model):
     class Meta:
         verbose_name = _("application system")
         verbose_name_plural = _("application systems")
-        ordering = ["contract", "contract_row", "label"]
+        ordering = list(SYSTEM_ORDER)
         constraints = [
             models.UniqueConstraint(fields=["contract", "label"], name="system_label_unique"),
             models.UniqueConstraint(

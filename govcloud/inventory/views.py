@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from govcloud.inventory.filtersets import ApplicationSystemFilterSet, CloudHostFilterSet
-from govcloud.inventory.models import ApplicationSystem, CloudHost
+from govcloud.inventory.models import ApplicationSystem, CloudHost, systems_with_host_count
 from govcloud.lib.views import FilteredListView, RestrictedDetailView
 
 
 class SystemListView(FilteredListView):
     model = ApplicationSystem
-    queryset = ApplicationSystem.objects.select_related("contract", "vendor")
+    queryset = systems_with_host_count().select_related("contract", "vendor")
     filterset_class = ApplicationSystemFilterSet
     partial_template_name = "inventory/_partials/system_table.html"
 

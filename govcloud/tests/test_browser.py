@@ -31,6 +31,7 @@ def test_a_purchaser_admin_signs_in_and_switches_the_overview_to_english(page, c
     assert page.locator("#catalog tbody tr").count() == 14
     screenshot(page, "contract-overview-zh")
 
+    assert page.locator("button[name=language][value=en]").inner_text() == "English"
     page.click("button[name=language][value=en]")
     page.wait_for_selector("html[lang=en]")
     assert page.locator("#payments h2").inner_text() == "Payment schedule"

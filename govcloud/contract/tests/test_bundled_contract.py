@@ -114,7 +114,8 @@ def test_every_system_gets_a_distinct_label_c6(data):
 def test_the_duplicate_row_is_reported_as_a_finding_naming_both_rows_c6(document):
     assert document.findings == [
         {"kind": "duplicate_system_row", "row": 27, "duplicate_of_row": 16,
-         "name": "应用开发与管理平台", "stored_as": "separate", "label": "应用开发与管理平台（第27行）"}
+         "name": "应用开发与管理平台", "stored_as": "separate",
+         "label": "应用开发与管理平台（第27行）"}
     ]
 
 

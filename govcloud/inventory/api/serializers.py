@@ -8,7 +8,7 @@ from govcloud.inventory.models import ApplicationSystem, CloudHost
 
 
 class ApplicationSystemSerializer(serializers.ModelSerializer):
-    host_count = serializers.IntegerField(source="hosts.count", read_only=True)
+    host_count = serializers.IntegerField(read_only=True)
 
     class Meta:
         model = ApplicationSystem

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from govcloud.inventory.api import serializers
 from govcloud.inventory.filtersets import ApplicationSystemFilterSet, CloudHostFilterSet
-from govcloud.inventory.models import ApplicationSystem, CloudHost
+from govcloud.inventory.models import CloudHost, systems_with_host_count
 from govcloud.lib.api import RestrictedReadOnlyViewSet
 
 
 class ApplicationSystemViewSet(RestrictedReadOnlyViewSet):
-    queryset = ApplicationSystem.objects.select_related("vendor")
+    queryset = systems_with_host_count().select_related("vendor")
     serializer_class = serializers.ApplicationSystemSerializer
     filterset_class = ApplicationSystemFilterSet
 

@@ -45,3 +45,12 @@ def test_filtering_hosts_by_status(cast, client_for):
     client = client_for(cast.provider_operator)
     assert cast.host_a1.name in get(client, "/hosts/?status=running")
     assert cast.host_a1.name not in get(client, "/hosts/?status=stopped")
+
+
+def test_the_system_list_costs_the_same_queries_for_any_number_of_systems(
+    cast, client_for, django_assert_max_num_queries
+):
+    client = client_for(cast.purchaser_admin)
+    get(client, "/systems/")
+    with django_assert_max_num_queries(12):
+        get(client, "/systems/")

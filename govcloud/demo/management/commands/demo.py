@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from govcloud.contract.contract_file import ContractFileError
 from govcloud.demo.services import DEMO_PASSWORD, build_demo
@@ -19,7 +20,8 @@ class Command(BaseCommand):
             logins = build_demo(contract)
         except ContractFileError as error:
             raise CommandError(str(error)) from None
-        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+        heading = _("Demo logins (the password of each: %(password)s):")
+        self.stdout.write(heading % {"password": DEMO_PASSWORD})
         for login in logins:
             note = f"  — {login.note}" if login.note else ""
             self.stdout.write(f"  {login.username:<18} {login.role.label}{note}")
