@@ -55,7 +55,10 @@ def resolve_deadline(rule: dict, version, events: dict[str, date] | None = None)
         try:
             due_on = add_working_days(start, sign * rule["working_days"])
         except UnknownCalendarYear as error:
-            return Deadline(rule, None, (), problem=str(error))
+            problem = _("China's official working-day calendar for %(year)s is not known to this "
+                        "installation; upgrade the chinesecalendar package once the State "
+                        "Council has published that year's holiday notice.")
+            return Deadline(rule, None, (), problem=problem % {"year": error.year})
     else:
         due_on = start + timedelta(days=sign * rule["days"])
     return Deadline(rule, due_on, ())

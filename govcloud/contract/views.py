@@ -8,6 +8,7 @@ from django.views.generic import ListView
 
 from govcloud.contract.models import Contract
 from govcloud.contract.services import key_dates, payment_deadlines, term_phase
+from govcloud.inventory.models import systems_with_host_count
 from govcloud.lib.views import RestrictedDetailView, RestrictedMixin
 
 
@@ -31,9 +32,16 @@ class ContractDetailView(RestrictedDetailView):
             versions=contract.versions.all(),
             phase=term_phase(version, today),
             shows_whole_contract=user.is_contract_wide,
-            systems=contract.systems.restrict(user).filter(listed_in_contract=True)
-            .prefetch_related("hosts"),
         )
+        if version.is_current:
+            context["systems"] = (
+                systems_with_host_count().filter(contract=contract, listed_in_contract=True)
+                .restrict(user).select_related("vendor")
+            )
+        elif user.is_contract_wide:
+            context["superseded_rows"] = [
+                row for row in version.document["systems"] if row.get("stored_as") != "merged"
+            ]
         if user.is_contract_wide:
             context.update(
                 payments=payment_deadlines(version),

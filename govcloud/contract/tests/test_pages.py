@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from django.conf import settings
 
+from govcloud.contract.contract_file import bundled_contract_path
+from govcloud.contract.services import load_contract
+
 
 def page(client, url: str, language: str | None = None) -> str:
     if language:
@@ -81,3 +84,14 @@ def test_switching_the_language_sets_english(cast, client_for):
     response = client.post("/i18n/setlang/", {"language": "en", "next": url})
     assert response.status_code == 302
     assert "Payment schedule" in client.get(url).content.decode()
+
+
+def test_an_older_version_lists_the_systems_of_its_own_file(cast, client_for, tmp_path):
+    amended = tmp_path / "amended.yaml"
+    amended.write_text(bundled_contract_path().read_text(encoding="utf-8").replace(
+        "  - {row: 26, name: 京企查}\n", ""), encoding="utf-8")
+    load_contract(amended)
+    client = client_for(cast.purchaser_admin)
+    url = f"/contracts/{cast.contract_a.pk}/"
+    assert "京企查" in page(client, f"{url}?version=1")
+    assert "京企查" not in page(client, url)
