@@ -6,5 +6,8 @@ urlpatterns = [
     path("", include("govcloud.web.urls")),
     path("", include("govcloud.contract.urls")),
     path("", include("govcloud.inventory.urls")),
+    path("", include("govcloud.accounts.urls")),
+    path("", include("govcloud.audit.urls")),
+    path("", include("govcloud.access.urls")),
     path("api/", include(("govcloud.api_urls", "api"))),
 ]
