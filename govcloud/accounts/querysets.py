@@ -6,6 +6,11 @@ Contract-wide roles see the rows of their contracts; system-scoped roles see the
 their systems and nothing that belongs to the contract as a whole unless the model opts in
 (``scope_visible_to_system_users``). The system administrator sees the models marked
 ``scope_visible_to_account_admin`` (contracts, systems, organizations), to scope accounts.
+
+Two more declarations narrow or widen this: ``scope_roles`` names the only roles that may
+see the model at all (stored credentials: purchaser roles only, C-18), and
+``scope_platform_wide`` marks rows that belong to no contract (the audit log), which the
+roles of ``scope_roles`` see whole.
 """
 
 from __future__ import annotations
@@ -22,6 +27,11 @@ class RestrictedQuerySet(models.QuerySet):
         if user is None or not user.is_authenticated or not user.is_active:
             return self.none()
         model = self.model
+        allowed_roles = getattr(model, "scope_roles", None)
+        if allowed_roles is not None and user.role not in allowed_roles:
+            return self.none()
+        if getattr(model, "scope_platform_wide", False):
+            return self if allowed_roles is not None else self.none()
         account_admin_sees = getattr(model, "scope_visible_to_account_admin", False)
         if user.role == Role.SYSTEM_ADMIN and account_admin_sees:
             return self
