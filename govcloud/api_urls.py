@@ -1,10 +1,12 @@
 """The REST API under /api/: kebab-case plural routes, schema and browsable docs."""
 
 from django.urls import path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from govcloud.accounts.api.views import CurrentUserView
+from govcloud.access.api import views as access_views
+from govcloud.accounts.api.views import AccountViewSet, CurrentUserView, SecurityPolicyView
+from govcloud.audit.api.views import AuditEventViewSet
 from govcloud.contract.api import views as contract_views
 from govcloud.inventory.api import views as inventory_views
 
@@ -16,12 +18,26 @@ router.register("catalog-items", contract_views.CatalogItemViewSet)
 router.register("kpis", contract_views.KpiViewSet)
 router.register("payment-milestones", contract_views.PaymentMilestoneViewSet)
 router.register("obligations", contract_views.ObligationViewSet)
+router.register("accounts", AccountViewSet, basename="account")
 router.register("systems", inventory_views.ApplicationSystemViewSet, basename="system")
 router.register("hosts", inventory_views.CloudHostViewSet, basename="host")
+router.register("audit-events", AuditEventViewSet, basename="audit-event")
+router.register("access-requests", access_views.AccessRequestViewSet, basename="access-request")
+router.register("system-credentials", access_views.SystemCredentialViewSet,
+                basename="system-credential")
 
 urlpatterns = [
     path("me/", CurrentUserView.as_view(), name="me"),
+    path("security-policy/", SecurityPolicyView.as_view(), name="security-policy"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    # The split view serves its start-up script as a file (?script), not inline: the CSP.
+    path(
+        "docs/",
+        SpectacularSwaggerSplitView.as_view(
+            url_name="api:schema", template_name="web/swagger_ui.html"
+        ),
+        name="docs",
+    ),
     *router.urls,
 ]
+

@@ -34,6 +34,8 @@ ALLOWED_HOSTS = env_list("GOVCLOUD_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("GOVCLOUD_CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
+    # Before django.contrib.auth, so that its createsuperuser (which refuses) wins.
+    "govcloud.accounts",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -49,7 +51,6 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
-    "govcloud.accounts",
     "govcloud.contract",
     "govcloud.inventory",
     "govcloud.web",
@@ -67,6 +68,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "govcloud.accounts.middleware.AccountSecurityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -124,12 +126,30 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# Authentication policy (MLPS 3, 8.1.4.1; docs/security.md). The values in force are the
+# security administrator's (accounts.SecurityPolicy); the environment gives their defaults.
 AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "govcloud.accounts.policy.PolicyLengthValidator"},
+    {"NAME": "govcloud.accounts.policy.CharacterClassesValidator"},
+    {"NAME": "govcloud.accounts.policy.PasswordHistoryValidator"},
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AXES_FAILURE_LIMIT = "govcloud.accounts.policy.lockout_failure_limit"
+AXES_COOLOFF_TIME = "govcloud.accounts.policy.lockout_duration"
+# MLPS asks to lock the account under attack; locking addresses as well would lock out a
+# whole agency behind one NAT address, so axes' warning about it is silenced on purpose.
+AXES_LOCKOUT_PARAMETERS = ["username"]
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False
+# The idle timeout is the policy's; each request slides it (AccountSecurityMiddleware).
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+OTP_TOTP_ISSUER = "govcloud"
 
 # The UI speaks Simplified Chinese by default and English on request.
 LANGUAGE_CODE = "zh-hans"
@@ -160,7 +180,6 @@ SECURE_REFERRER_POLICY = "same-origin"
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.BasicAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": [
@@ -193,3 +212,90 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("GOVCLOUD_LOG_LEVEL", "WARNING")},
 }
+
+# --- Web hardening (MLPS level 3; docs/security.md) ---
+# A header or cookie flag per control; docs/security.md lists them with their defaults.
+# Content-Security-Policy: only this site's own files run or style a page; no inline
+# script, no inline style, no plug-ins, no framing, forms post only back here.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    },
+}
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Right after SecurityMiddleware, so static files and axes' lockout page get the headers
+# too; django-axes wants its own middleware to stay last.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "govcloud.web.middleware.PermissionsPolicyMiddleware",
+)
+
+# Cookies: never readable by scripts. The session cookie stays Lax so a link from a
+# notification e-mail opens signed in; the CSRF cookie is only ever needed on same-site
+# form posts, so Strict costs nothing (a cross-site visit gets a fresh one on its GET).
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Strict"
+
+
+def _seconds(name: str, default: int) -> int:
+    """Return a whole number of seconds (0 or more) from the environment."""
+    raw = env_str(name, str(default)).strip()
+    if not raw.isdigit():
+        raise ConfigurationError(f"{name}={raw!r} is not a whole number of seconds")
+    return int(raw)
+
+
+# HTTPS only where cookies are secure, i.e. in production behind TLS.
+if SESSION_COOKIE_SECURE:
+    SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = _seconds("GOVCLOUD_HSTS_SECONDS", 31_536_000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("GOVCLOUD_HSTS_INCLUDE_SUBDOMAINS", False)
+# Behind a TLS-terminating proxy Django sees plain HTTP and would redirect for ever; trust
+# the proxy's X-Forwarded-Proto only when told to (the proxy must set it, not pass it on).
+if env_bool("GOVCLOUD_TRUST_X_FORWARDED_PROTO", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+
+_PERIODS = {"s", "sec", "second", "m", "min", "minute", "h", "hour", "d", "day"}
+
+
+def _rate(name: str, default: str) -> str:
+    """Return a DRF throttle rate such as "600/minute" from the environment."""
+    rate = env_str(name, default).strip()
+    number, _slash, period = rate.partition("/")
+    if not (number.isdigit() and int(number) > 0 and period in _PERIODS):
+        raise ConfigurationError(f"{name}={rate!r} is not a rate such as 600/minute")
+    return rate
+
+
+# API rate limits, per signed-in user and per client address. Sign-in attempts are
+# limited by django-axes (see AXES_* settings).
+REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = [
+    "rest_framework.throttling.AnonRateThrottle",
+    "rest_framework.throttling.UserRateThrottle",
+]
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
+    "anon": _rate("GOVCLOUD_API_RATE_ANON", "60/minute"),
+    "user": _rate("GOVCLOUD_API_RATE_USER", "600/minute"),
+}
+
+# Swagger UI under the CSP: its script comes from /api/docs/?script (no inline code), and
+# no badge image from validator.swagger.io (img-src allows only this site).
+SPECTACULAR_SETTINGS["SWAGGER_UI_SETTINGS"] = {"deepLinking": True, "validatorUrl": None}
+# The schema lists the error answers too (400, 403, 404, 429), and ?limit= has a ceiling.
+SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
+    "drf_spectacular.hooks.postprocess_schema_enums",
+    "govcloud.lib.api_hardening.document_error_responses",
+]
+REST_FRAMEWORK["DEFAULT_PAGINATION_CLASS"] = (
+    "govcloud.lib.api_hardening.BoundedLimitOffsetPagination"
+)

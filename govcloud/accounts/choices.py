@@ -26,3 +26,10 @@ CONTRACT_WIDE_ROLES = frozenset(
 SYSTEM_SCOPED_ROLES = frozenset({Role.PURCHASER_STAFF, Role.APP_VENDOR})
 #: The three platform administrators of MLPS level 3 (三权分立): no one holds two.
 PLATFORM_ADMIN_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
+
+
+#: Roles that must pass a second factor (TOTP) at every sign-in: the administrators and the
+#: provider's people, who act on the purchaser's systems (MLPS 3, 8.1.4.1 d).
+SECOND_FACTOR_ROLES = PLATFORM_ADMIN_ROLES | frozenset(
+    {Role.PURCHASER_ADMIN, Role.PROVIDER_OPERATOR, Role.PROVIDER_MANAGER}
+)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -12,6 +12,11 @@ from govcloud.accounts.choices import (
     SYSTEM_SCOPED_ROLES,
     Role,
 )
+from govcloud.accounts.querysets import RestrictedQuerySet
+
+
+class AccountManager(UserManager.from_queryset(RestrictedQuerySet)):
+    """Users, with ``restrict(user)``: the account administrators see accounts."""
 
 
 class User(AbstractUser):
@@ -29,6 +34,11 @@ class User(AbstractUser):
         related_name="users",
     )
     phone = models.CharField(_("phone"), max_length=40, blank=True)
+    must_change_password = models.BooleanField(
+        _("must change password"), default=True,
+        help_text=_("Set for an initial or reset password: the next sign-in must change it."),
+    )
+    password_changed_at = models.DateTimeField(_("password changed at"), null=True, blank=True)
     contracts = models.ManyToManyField(
         "contract.Contract",
         verbose_name=_("contracts"),
@@ -43,6 +53,11 @@ class User(AbstractUser):
         related_name="users",
         help_text=_("For purchaser staff and application vendors: the systems they may see."),
     )
+
+    objects = AccountManager()
+    scope_roles = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN})
+    scope_platform_wide = True
+    scope_contract_field = None
 
     class Meta:
         verbose_name = _("user")
@@ -63,3 +78,48 @@ class User(AbstractUser):
     @property
     def is_platform_admin(self) -> bool:
         return self.role in PLATFORM_ADMIN_ROLES
+
+
+class PasswordHistory(models.Model):
+    """A password a person used, kept as its hash so that it is not used again (MLPS 3,
+    8.1.4.1 a: passwords are complex and changed regularly)."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="password_history"
+    )
+    password = models.CharField(_("password hash"), max_length=128)
+    changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("former password")
+        verbose_name_plural = _("former passwords")
+        ordering = ["user", "-changed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.changed_at:%Y-%m-%d}"
+
+
+class SecurityPolicy(models.Model):
+    """The authentication policy the security administrator sets; one row. Its defaults
+    come from the environment (govcloud/accounts/constants.py)."""
+
+    password_min_length = models.PositiveIntegerField(_("minimum password length"))
+    password_min_classes = models.PositiveIntegerField(
+        _("character classes required"),
+        help_text=_("Of lower case, upper case, digits and symbols."),
+    )
+    password_history = models.PositiveIntegerField(_("former passwords not to reuse"))
+    password_max_age_days = models.PositiveIntegerField(
+        _("password expiry (days)"), help_text=_("0: passwords do not expire.")
+    )
+    login_failure_limit = models.PositiveIntegerField(_("failed sign-ins before lockout"))
+    lockout_minutes = models.PositiveIntegerField(_("lockout (minutes)"))
+    session_idle_minutes = models.PositiveIntegerField(_("idle session timeout (minutes)"))
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("security policy")
+        verbose_name_plural = _("security policies")
+
+    def __str__(self) -> str:
+        return str(_("Security policy"))

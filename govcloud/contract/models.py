@@ -7,6 +7,7 @@ readable. Catalog items, KPIs, payment milestones and obligations belong to a ve
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 
 from django.conf import settings
@@ -22,6 +23,7 @@ from govcloud.contract.choices import (
     ObligationPeriod,
     OrganizationKind,
 )
+from govcloud.lib.integrity import check_integrity
 from govcloud.lib.money import to_wan_yuan
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
@@ -109,6 +111,10 @@ class ContractVersion(models.Model):
         blank=True,
         related_name="+",
     )
+    integrity_tag = models.CharField(
+        _("integrity tag"), max_length=64, blank=True,
+        help_text=_("HMAC-SM3 of the stored contract text and content (密评)."),
+    )
     amendment_title = models.CharField(_("amendment"), max_length=300, blank=True)
     amendment_signed_on = models.DateField(_("amendment signed on"), null=True, blank=True)
 
@@ -156,6 +162,16 @@ class ContractVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} (v{self.number})"
+
+    def protected_bytes(self) -> bytes:
+        """Return what the integrity tag covers: the file as loaded and its checked content."""
+        content = json.dumps(self.document, sort_keys=True, ensure_ascii=False)
+        return f"{self.fingerprint}\x00{self.source_text}\x00{content}".encode()
+
+    def check_integrity(self) -> None:
+        """Raise IntegrityMismatch if the stored contract was changed outside govcloud."""
+        check_integrity("contract-version", f"{self.contract_id}/{self.number}",
+                        self.protected_bytes(), self.integrity_tag)
 
     @property
     def tax_amount(self) -> Decimal:

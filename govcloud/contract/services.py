@@ -9,6 +9,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from govcloud.audit.services import record_event
 from govcloud.contract.choices import OrganizationKind, TermPhase
 from govcloud.contract.contract_file import ContractDocument, read_contract_file
 from govcloud.contract.deadlines import Deadline, resolve_deadline
@@ -22,6 +23,7 @@ from govcloud.contract.models import (
     PaymentMilestone,
 )
 from govcloud.inventory.services import sync_contract_systems
+from govcloud.lib.integrity import integrity_tag
 
 
 @dataclass
@@ -44,6 +46,15 @@ def load_contract(path: Path | str, *, actor=None) -> LoadResult:
 @transaction.atomic
 def store_contract(document: ContractDocument, *, source_text: str, actor=None) -> LoadResult:
     """Store a checked contract: a new contract, a new version of it, or nothing if unchanged."""
+    result = _store_version(document, source_text, actor)
+    record_event("contract.load", actor=actor, target=result.contract, details={
+        "code": result.contract.code, "version": result.version.number,
+        "outcome": result.outcome,
+    })
+    return result
+
+
+def _store_version(document: ContractDocument, source_text: str, actor) -> LoadResult:
     contract, _ = Contract.objects.select_for_update().get_or_create(code=document.code)
     current = contract.versions.filter(is_current=True).first()
     if current is not None and current.fingerprint == document.fingerprint:
@@ -105,6 +116,10 @@ def _create_version(contract, document, source_text, actor, previous) -> Contrac
         tax_rate_percent=Decimal(str(money["tax_rate_percent"])),
     )
     version.refresh_from_db()  # dates and decimals as the database returns them
+    version.integrity_tag = integrity_tag("contract-version",
+                                          f"{contract.pk}/{version.number}",
+                                          version.protected_bytes())
+    version.save(update_fields=["integrity_tag"])
     _create_parts(version, data)
     return version
 

@@ -9,6 +9,7 @@ from django.views.generic import ListView
 from govcloud.contract.models import Contract
 from govcloud.contract.services import key_dates, payment_deadlines, term_phase
 from govcloud.inventory.models import systems_with_host_count
+from govcloud.lib.integrity import IntegrityMismatch
 from govcloud.lib.views import RestrictedDetailView, RestrictedMixin
 
 
@@ -26,6 +27,11 @@ class ContractDetailView(RestrictedDetailView):
         context = super().get_context_data(**kwargs)
         contract, user = self.object, self.request.user
         version = self.chosen_version(contract)
+        try:
+            version.check_integrity()
+        except IntegrityMismatch as error:
+            context.update(version=version, integrity_error=str(error))
+            return context
         today = timezone.localdate()
         context.update(
             version=version,

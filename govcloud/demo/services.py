@@ -6,12 +6,14 @@ come from the contract file.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from base64 import b32encode
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from govcloud.accounts.choices import Role
+from govcloud.accounts.choices import SECOND_FACTOR_ROLES, Role
 from govcloud.accounts.services import save_account
 from govcloud.contract.choices import OrganizationKind
 from govcloud.contract.contract_file import bundled_contract_path
@@ -29,6 +31,7 @@ class DemoLogin:
     role: Role
     display_name: str
     note: str = ""
+    totp_secret: str = ""
 
 
 @transaction.atomic
@@ -84,10 +87,15 @@ def _demo_logins(version, vendors, systems) -> list[_Login]:
 
 def _save_login(entry: _Login, contract) -> DemoLogin:
     login = entry.login
-    save_account(
-        login.username, login.role, password=DEMO_PASSWORD, display_name=login.display_name,
+    user = save_account(
+        login.username, login.role, password=DEMO_PASSWORD, password_is_initial=False,
+        display_name=login.display_name,
         organization=entry.organization,
         contracts=[contract] if entry.contract_scoped else [],
         systems=entry.systems or [],
     )
+    if login.role in SECOND_FACTOR_ROLES:
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        device = device or TOTPDevice.objects.create(user=user, name="demo", confirmed=True)
+        return replace(login, totp_secret=b32encode(device.bin_key).decode())
     return login

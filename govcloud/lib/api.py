@@ -1,11 +1,21 @@
-"""Base classes for govcloud's REST API."""
+"""Base classes of govcloud's REST API."""
 
 from __future__ import annotations
 
 from rest_framework import viewsets
 
 
-class RestrictedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
+class LookupBeforeMethodCheckMixin:
+    """Look the object up before answering 405, so that another tenant's object is a 404
+    for every method, exactly as one that does not exist: its existence does not leak."""
+
+    def http_method_not_allowed(self, request, *args, **kwargs):
+        if "pk" in self.kwargs:
+            self.get_object()
+        return super().http_method_not_allowed(request, *args, **kwargs)
+
+
+class RestrictedReadOnlyViewSet(LookupBeforeMethodCheckMixin, viewsets.ReadOnlyModelViewSet):
     """A read-only viewset whose rows are those ``queryset.restrict(user)`` lets the user see.
 
     Another tenant's object is a 404, never a 403, so that its existence does not leak.

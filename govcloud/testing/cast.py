@@ -10,7 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from govcloud.accounts.choices import Role
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from govcloud.access.testing import add_access_objects
+from govcloud.accounts.choices import SECOND_FACTOR_ROLES, Role
 from govcloud.accounts.models import User
 from govcloud.accounts.services import save_account
 from govcloud.contract.choices import OrganizationKind
@@ -72,10 +76,13 @@ def build_cast() -> Cast:
     version_a = contract_a.current_version
 
     def person(username, role, organization=None, contracts=(contract_a,), systems=()):
-        return save_account(username, role, password=PASSWORD, organization=organization,
-                            contracts=contracts, systems=systems)
+        user = save_account(username, role, password=PASSWORD, password_is_initial=False,
+                            organization=organization, contracts=contracts, systems=systems)
+        if role in SECOND_FACTOR_ROLES:
+            TOTPDevice.objects.create(user=user, name="cast", confirmed=True)
+        return user
 
-    return Cast(
+    cast = Cast(
         contract_a=contract_a, contract_b=contract_b,
         system_a1=system_a1, system_a2=system_a2, system_b1=system_b1,
         host_a1=_host(system_a1, "a1-web-01"), host_a2=_host(system_a2, "a2-db-01"),
@@ -94,3 +101,11 @@ def build_cast() -> Cast:
         outsider=person("outsider", Role.PURCHASER_ADMIN, contract_b.current_version.purchaser,
                         contracts=(contract_b,)),
     )
+    add_access_objects(cast)
+    return cast
+
+
+def current_code(user: User) -> str:
+    """Return the six digits the person's authenticator app would show now."""
+    device = TOTPDevice.objects.get(user=user, confirmed=True)
+    return f"{totp(device.bin_key, step=device.step, digits=device.digits):06d}"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from govcloud.testing.cast import Cast, build_cast
 
@@ -16,11 +18,17 @@ def cast(db) -> Cast:
 
 @pytest.fixture
 def client_for():
-    """Return a function that gives a test client signed in as a person."""
+    """Return a function that gives a test client signed in as a person, second factor
+    passed where the role needs one."""
 
     def signed_in(user) -> Client:
         client = Client()
         client.force_login(user)
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is not None:
+            session = client.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
         return client
 
     return signed_in

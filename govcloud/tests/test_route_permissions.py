@@ -11,6 +11,20 @@ LIST_ROUTES = [route for route in ROUTES if "pk" not in route.parameters]
 DETAIL_ROUTES = [route for route in ROUTES if "pk" in route.parameters]
 
 
+def _role_limited(model) -> bool:
+    """Whether only the roles of ``scope_roles`` may see the model at all."""
+    return model is not None and getattr(model, "scope_roles", None) is not None
+
+
+def _platform_wide(model) -> bool:
+    """Whether the model's rows belong to no contract (the audit log, the accounts)."""
+    return model is not None and getattr(model, "scope_platform_wide", False)
+
+
+ROLE_LIMITED_DETAIL_ROUTES = [route for route in DETAIL_ROUTES if _role_limited(route.model)]
+ROLE_LIMITED_LIST_ROUTES = [route for route in LIST_ROUTES if _role_limited(route.model)]
+
+
 def people_of_contract_a(cast) -> dict:
     """Everyone who works on contract A. The system administrator is left out: that role
     sees the models marked ``scope_visible_to_account_admin`` of every contract by design,
@@ -45,6 +59,8 @@ def test_an_anonymous_request_is_refused(route, cast, client):
 
 @pytest.mark.parametrize("route", DETAIL_ROUTES, ids=lambda route: route.name)
 def test_nobody_on_contract_a_reads_an_object_of_contract_b(route, cast, client_for):
+    if _platform_wide(route.model):
+        pytest.skip(f"{route.model.__name__} belongs to no contract (see the scope_roles tests)")
     foreign = object_in_contract(route.model, cast.contract_b)
     for name, person in people_of_contract_a(cast).items():
         response = client_for(person).get(route.url(foreign))
@@ -67,8 +83,14 @@ def _markers_of_contract_b(cast) -> list[str]:
 @pytest.mark.parametrize("route", LIST_ROUTES, ids=lambda route: route.name)
 def test_no_list_shows_anything_of_contract_b(route, cast, client_for):
     markers = _markers_of_contract_b(cast)
+    model = route.model
     for name, person in people_of_contract_a(cast).items():
+        allowed = not _role_limited(model) or person.role in model.scope_roles
+        if allowed and _platform_wide(model):
+            continue  # it sees the whole platform-wide model by design, contract B included
         response = client_for(person).get(route.url(), follow=True)
+        if response.status_code in (403, 404):
+            continue  # refused outright: it shows nothing at all
         assert response.status_code == 200, f"{route.name} as {name}"
         body = response.content.decode()
         leaked = [marker for marker in markers if marker in body]
@@ -90,6 +112,8 @@ def test_a_vendor_reads_nothing_of_another_vendors_system(route, cast, client_fo
 
 @pytest.mark.parametrize("route", DETAIL_ROUTES, ids=lambda route: route.name)
 def test_the_system_admin_reads_only_what_scoping_accounts_needs(route, cast, client_for):
+    if _platform_wide(route.model):
+        pytest.skip(f"{route.model.__name__} belongs to no contract (see the scope_roles tests)")
     foreign = object_in_contract(route.model, cast.contract_b)
     response = client_for(cast.system_admin).get(route.url(foreign))
     expected = 200 if getattr(route.model, "scope_visible_to_account_admin", False) else 404
@@ -100,3 +124,45 @@ def test_the_system_admin_reads_only_what_scoping_accounts_needs(route, cast, cl
 def test_no_list_shows_a_host_to_the_system_admin(route, cast, client_for):
     body = client_for(cast.system_admin).get(route.url(), follow=True).content.decode()
     assert cast.host_a1.name not in body and cast.host_b1.name not in body, route.name
+
+
+@pytest.mark.parametrize("route", ROLE_LIMITED_DETAIL_ROUTES, ids=lambda route: route.name)
+def test_only_the_roles_a_model_names_open_its_objects(route, cast, client_for):
+    model = route.model
+    obj = object_in_contract(model, cast.contract_a)
+    for name, person in cast.people().items():
+        status = client_for(person).get(route.url(obj)).status_code
+        if person.role not in model.scope_roles:
+            assert status == 404, f"{name} opened {route.name}"
+        elif model.objects.restrict(person).filter(pk=obj.pk).exists():
+            # 405: an action route that takes no GET; visibility is what is checked here
+            assert status in (200, 405), f"{name} was refused {route.name}: {status}"
+        elif _platform_wide(model):
+            raise AssertionError(f"{name} may see {model.__name__} but restrict() hides it")
+
+
+def _rows_listed(response) -> int | None:
+    """Return how many rows a list response shows; None if it is not a list."""
+    if response.get("Content-Type", "").startswith("application/json"):
+        data = response.json()
+        if isinstance(data, dict) and "results" in data:
+            return len(data["results"])
+        return len(data) if isinstance(data, list) else None
+    context = response.context
+    if context is not None and "object_list" in context:
+        return len(context["object_list"])
+    return None
+
+
+@pytest.mark.parametrize("route", ROLE_LIMITED_LIST_ROUTES, ids=lambda route: route.name)
+def test_a_role_the_model_does_not_name_sees_none_of_its_rows(route, cast, client_for):
+    model = route.model
+    for name, person in cast.people().items():
+        response = client_for(person).get(route.url())
+        if person.role in model.scope_roles:
+            assert response.status_code in (200, 405), f"{name} was refused {route.name}"
+            continue
+        if response.status_code == 404:
+            continue
+        assert response.status_code in (200, 405), f"{route.name} as {name}"
+        assert not _rows_listed(response), f"{route.name} lists {model.__name__} to {name}"

@@ -18,6 +18,7 @@ from govcloud.contract.models import (
 )
 from govcloud.contract.presenters import finding_text
 from govcloud.contract.services import key_dates, term_phase
+from govcloud.lib.integrity import IntegrityMismatch
 
 
 class OrganizationSerializer(serializers.ModelSerializer):
@@ -52,6 +53,8 @@ class ContractVersionSerializer(serializers.ModelSerializer):
     phase = serializers.SerializerMethodField()
     key_dates = serializers.SerializerMethodField()
     findings = serializers.SerializerMethodField()
+    integrity_problem = serializers.SerializerMethodField(
+        help_text="Empty when the stored contract matches its HMAC-SM3 tag; else the problem.")
 
     class Meta:
         model = ContractVersion
@@ -61,12 +64,19 @@ class ContractVersionSerializer(serializers.ModelSerializer):
             "contract_number", "signed_on", "purchaser", "provider", "supervisor", "term_start",
             "term_end", "transition_start", "transition_until", "phase", "currency",
             "total_including_tax", "total_excluding_tax", "tax_rate_percent", "tax_amount",
-            "key_dates", "findings",
+            "key_dates", "findings", "integrity_problem",
         ]
 
     @extend_schema_field(FindingSerializer(many=True))
     def get_findings(self, version: ContractVersion) -> list[dict]:
         return [{**finding, "message": finding_text(finding)} for finding in version.findings]
+
+    def get_integrity_problem(self, version: ContractVersion) -> str:
+        try:
+            version.check_integrity()
+        except IntegrityMismatch as error:
+            return str(error)
+        return ""
 
     def get_phase(self, version: ContractVersion) -> str:
         return term_phase(version, timezone.localdate()).value

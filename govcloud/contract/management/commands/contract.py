@@ -12,6 +12,7 @@ from govcloud.contract.contract_file import ContractFileError, read_contract_fil
 from govcloud.contract.models import Contract
 from govcloud.contract.presenters import finding_text, version_as_text
 from govcloud.contract.services import load_contract
+from govcloud.lib.integrity import IntegrityMismatch
 from govcloud.lib.money import format_yuan
 
 
@@ -71,6 +72,10 @@ class Command(BaseCommand):
         shown = versions.filter(number=version).first() if version else chosen.current_version
         if shown is None:
             raise CommandError(f"contract {chosen.code} has no version {version}")
+        try:
+            shown.check_integrity()
+        except IntegrityMismatch as error:
+            raise CommandError(str(error)) from None
         self.stdout.write(version_as_text(shown, timezone.localdate()))
 
     def _find_contract(self, reference: str | None) -> Contract:

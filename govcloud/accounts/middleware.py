@@ -1,0 +1,54 @@
+"""Enforce the sign-in policy on every request (MLPS 3, 8.1.4.1).
+
+After the password, people of the second-factor roles must pass TOTP; an initial or
+expired password must be changed before anything else; a session ends after the
+policy's idle time. Pages redirect to the step that is missing, the API answers 403.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from govcloud.accounts.choices import SECOND_FACTOR_ROLES
+from govcloud.accounts.policy import current_policy, password_expired
+
+#: Paths open to a signed-in person who has not yet finished signing in.
+OPEN_PREFIXES = ("/login/", "/logout/", "/i18n/", "/static/", "/account/two-factor/",
+                 "/account/password/")
+
+
+def needs_second_factor(request: HttpRequest) -> bool:
+    user = request.user
+    return user.role in SECOND_FACTOR_ROLES and not user.is_verified()
+
+
+def needs_password_change(request: HttpRequest) -> bool:
+    return request.user.must_change_password or password_expired(request.user)
+
+
+class AccountSecurityMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest):
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return self.get_response(request)
+        request.session.set_expiry(current_policy().session_idle_minutes * 60)
+        if not request.path.startswith(OPEN_PREFIXES):
+            if needs_second_factor(request):
+                return self.refuse(request, "account-two-factor",
+                                   "sign-in is not finished: the second factor is missing")
+            if needs_password_change(request):
+                return self.refuse(request, "account-password",
+                                   "the password must be changed before going on")
+        return self.get_response(request)
+
+    @staticmethod
+    def refuse(request: HttpRequest, step: str, reason: str):
+        if request.path.startswith("/api/"):
+            return JsonResponse({"detail": reason}, status=403)
+        return redirect(f"{reverse(step)}?{urlencode({'next': request.get_full_path()})}")

@@ -1,0 +1,63 @@
+"""Administrators and the provider's people sign in with a second factor (TOTP)."""
+
+from __future__ import annotations
+
+from django.test import Client
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from govcloud.testing.cast import PASSWORD, current_code
+
+
+def password_only(client: Client, username: str):
+    return client.post("/login/", {"username": username, "password": PASSWORD})
+
+
+def test_a_password_alone_does_not_open_anything_for_a_second_factor_role(cast):
+    client = Client()
+    response = password_only(client, "provider-operator")
+    assert response.status_code == 302
+    page = client.get(f"/contracts/{cast.contract_a.pk}/")
+    assert page["Location"].startswith("/account/two-factor/")
+    api = client.get("/api/contracts/")
+    assert api.status_code == 403 and "second factor" in api.json()["detail"]
+
+
+def test_the_right_code_finishes_the_sign_in(cast):
+    client = Client()
+    password_only(client, "provider-operator")
+    response = client.post("/account/two-factor/", {"token": current_code(cast.provider_operator),
+                                                    "next": "/api/contracts/"})
+    assert response["Location"] == "/api/contracts/"
+    assert client.get("/api/contracts/").status_code == 200
+
+
+def test_a_wrong_code_is_refused(cast):
+    client = Client()
+    client.cookies["django_language"] = "en"
+    password_only(client, "provider-operator")
+    wrong = f"{(int(current_code(cast.provider_operator)) + 1) % 1000000:06d}"
+    page = client.post("/account/two-factor/", {"token": wrong}).content.decode()
+    assert "not correct" in page
+    assert client.get("/api/contracts/").status_code == 403
+
+
+def test_a_vendor_signs_in_with_a_password_alone(cast):
+    client = Client()
+    password_only(client, "vendor-a")
+    assert client.get("/api/systems/").status_code == 200
+
+
+def test_the_first_sign_in_enrols_an_authenticator(cast):
+    TOTPDevice.objects.filter(user=cast.purchaser_admin).delete()
+    client = Client()
+    client.cookies["django_language"] = "en"
+    password_only(client, "purchaser-admin")
+    page = client.get("/account/two-factor/").content.decode()
+    assert "<svg" in page and "Key" in page
+    device = TOTPDevice.objects.get(user=cast.purchaser_admin, confirmed=False)
+    code = f"{totp(device.bin_key):06d}"
+    client.post("/account/two-factor/", {"token": code})
+    device.refresh_from_db()
+    assert device.confirmed
+    assert client.get("/api/contracts/").status_code == 200

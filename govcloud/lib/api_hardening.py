@@ -1,0 +1,68 @@
+"""API hardening that DRF and drf-spectacular leave to settings: bounded pages and an
+honest schema of the error answers (docs/security.md).
+
+Named in settings (REST_FRAMEWORK, SPECTACULAR_SETTINGS): it imports no viewset, so that
+DRF can load it while its own modules are still loading.
+"""
+
+from __future__ import annotations
+
+from rest_framework.pagination import LimitOffsetPagination
+
+#: The most rows one API page returns, whatever ?limit= asks.
+MAX_PAGE_SIZE = 500
+
+
+class BoundedLimitOffsetPagination(LimitOffsetPagination):
+    """Limit/offset pages whose ?limit= is capped: an unbounded one loads the whole table,
+    and one past 2**63 crashed the database query (found by the schema fuzzer)."""
+
+    max_limit = MAX_PAGE_SIZE
+
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "properties": {"detail": {"type": "string"}},
+    "required": ["detail"],
+}
+INVALID_INPUT_SCHEMA = {
+    "description": "The messages per field, or a list of messages.",
+    "oneOf": [
+        {"type": "object", "additionalProperties": True},
+        {"type": "array", "items": {"type": "string"}},
+    ],
+}
+
+
+def _error(description: str, schema: str = "Error") -> dict:
+    content = {"schema": {"$ref": f"#/components/schemas/{schema}"}}
+    return {"description": description, "content": {"application/json": content}}
+
+
+def _takes_input(method: str, operation: dict) -> bool:
+    return method != "get" or "requestBody" in operation or any(
+        parameter.get("in") == "query" for parameter in operation.get("parameters", [])
+    )
+
+
+def document_error_responses(result, generator, request, public):
+    """Add the 400, 403, 404 and 429 answers every operation can give to the schema.
+
+    403: not signed in, sign-in unfinished (second factor, password change), not
+    permitted, or no CSRF token; 404: an object the person may not see; 429: past the
+    rate limit; 400: query parameters or a body that do not validate. Without them a
+    client (and govcloud/tests/test_api_schema.py) meets answers the schema never named.
+    """
+    result.setdefault("components", {}).setdefault("schemas", {}).update(
+        Error=ERROR_SCHEMA, InvalidInput=INVALID_INPUT_SCHEMA,
+    )
+    for path, operations in result.get("paths", {}).items():
+        for method, operation in operations.items():
+            responses = operation.setdefault("responses", {})
+            if _takes_input(method, operation):
+                responses.setdefault("400", _error("Invalid input.", "InvalidInput"))
+            responses.setdefault("403", _error("Not signed in, or not permitted."))
+            if "{" in path:
+                responses.setdefault("404", _error("No such object, or not yours to see."))
+            responses.setdefault("429", _error("Too many requests: past the rate limit."))
+    return result
