@@ -66,3 +66,18 @@ def test_filtering_the_system_list_swaps_the_table_in_place(page, cast):
     assert "京企查" in page.locator("#results").inner_text()
     assert "q=" in page.url
     screenshot(page, "system-list-filtered")
+
+
+def test_the_menu_follows_the_role_and_waits_for_the_second_factor(page, cast):
+    page.goto(f"{page.base_url}/login/")
+    page.fill("#id_username", cast.audit_admin.username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit].primary")
+    page.wait_for_url("**/account/two-factor/**")
+    assert page.locator("nav.mainnav").count() == 0
+    page.fill("#id_token", current_code(cast.audit_admin))
+    page.click("button[type=submit].primary")
+    page.wait_for_load_state()
+    menu = page.locator("nav.mainnav").inner_text()
+    assert "审计日志" in menu
+    assert "云主机" not in menu and "合同" not in menu

@@ -6,10 +6,11 @@ from django.http import HttpRequest
 
 
 def navigation(request: HttpRequest) -> dict:
-    """Return the contracts the user may switch between, for the navigation bar."""
+    """Say whether the person has finished signing in, so that the menu shows only then."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {}
-    from govcloud.contract.models import Contract
+        return {"sign_in_complete": False}
+    from govcloud.accounts.middleware import needs_password_change, needs_second_factor
 
-    return {"nav_contracts": Contract.objects.restrict(user)}
+    complete = not needs_second_factor(request) and not needs_password_change(request)
+    return {"sign_in_complete": complete}

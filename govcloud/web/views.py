@@ -6,12 +6,22 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
+from govcloud.accounts.choices import Role
 from govcloud.contract.models import Contract
+
+#: Where each platform administrator's work starts.
+ADMIN_HOMES = {
+    Role.SYSTEM_ADMIN: "account-list",
+    Role.SECURITY_ADMIN: "account-list",
+    Role.AUDIT_ADMIN: "audit-event-list",
+}
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """Open the user's contract when there is one, the contract list otherwise."""
+    """Open the administrator's own page, else the user's contract, else the contract list."""
+    if request.user.role in ADMIN_HOMES:
+        return redirect(ADMIN_HOMES[request.user.role])
     contracts = list(Contract.objects.restrict(request.user)[:2])
     if len(contracts) == 1:
         return redirect("contract-detail", pk=contracts[0].pk)

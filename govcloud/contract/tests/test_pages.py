@@ -22,9 +22,10 @@ def test_the_home_page_opens_the_only_contract_of_the_user(cast, client_for):
     assert response["Location"] == f"/contracts/{cast.contract_a.pk}/"
 
 
-def test_the_home_page_lists_contracts_for_someone_with_several(cast, client_for):
-    response = client_for(cast.system_admin).get("/")
-    assert response["Location"] == "/contracts/"
+def test_the_home_page_opens_each_administrators_own_work(cast, client_for):
+    assert client_for(cast.system_admin).get("/")["Location"] == "/accounts/"
+    assert client_for(cast.security_admin).get("/")["Location"] == "/accounts/"
+    assert client_for(cast.audit_admin).get("/")["Location"] == "/audit/"
 
 
 def test_the_overview_shows_money_payments_catalog_kpis_and_systems(cast, client_for):
