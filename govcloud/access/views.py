@@ -64,6 +64,7 @@ class AccessRequestDetailView(RestrictedDetailView):
 
 
 class AccessRequestCreateView(RestrictedMixin, FormView):
+    write_roles = PROVIDER_ROLES
     """The provider's request form; anyone else is sent back to the list."""
 
     form_class = AccessRequestForm
@@ -134,6 +135,8 @@ class AccessRequestActionView(ObjectActionView):
 
 
 class AccessRequestDecideView(AccessRequestActionView):
+    write_roles = frozenset({Role.PURCHASER_ADMIN})
+
     def act(self, data) -> None:
         approve = self.request.POST.get("decision") == "approve"
         services.decide_access(self.object, actor=self.request.user, approve=approve,
@@ -143,6 +146,8 @@ class AccessRequestDecideView(AccessRequestActionView):
 
 
 class AccessRequestRevokeView(AccessRequestActionView):
+    write_roles = frozenset({Role.PURCHASER_ADMIN})
+
     def act(self, data) -> None:
         services.revoke_access(self.object, actor=self.request.user, note=data["note"],
                                request=self.request)
@@ -150,6 +155,7 @@ class AccessRequestRevokeView(AccessRequestActionView):
 
 
 class AccessUseCreateView(AccessRequestActionView):
+    write_roles = PROVIDER_ROLES
     form_class = AccessUseForm
     form_context_name = "use_form"
 
@@ -167,6 +173,7 @@ class SystemCredentialListView(FilteredListView):
 
 
 class SystemCredentialCreateView(RestrictedMixin, FormView):
+    write_roles = PURCHASER_ROLES
     """Keep a system's credential; only the purchaser's people may."""
 
     form_class = SystemCredentialForm
@@ -205,6 +212,7 @@ def _credentials_url() -> str:
 
 
 class SystemCredentialRevealView(ObjectActionView):
+    write_roles = PURCHASER_ROLES
     """Show a secret once, to a purchaser role, on an explicit POST; the reveal is recorded."""
 
     model = SystemCredential

@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllow
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -100,6 +101,7 @@ def change_password(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def my_account(request: HttpRequest) -> HttpResponse:
     """One's own account and sign-in history (successes, sign-outs and failures)."""
     user = request.user
@@ -117,6 +119,7 @@ def _account_admin(request: HttpRequest) -> None:
 
 
 @login_required
+@require_safe
 def account_list(request: HttpRequest) -> HttpResponse:
     _account_admin(request)
     accounts = User.objects.restrict(request.user).select_related("organization")
@@ -146,6 +149,7 @@ def account_create(request: HttpRequest) -> HttpResponse:
 
 @for_model(User)
 @login_required
+@require_safe
 def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _account_admin(request)
     account = get_object_or_404(User.objects.restrict(request.user), pk=pk)

@@ -3,11 +3,30 @@
 from __future__ import annotations
 
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
 from django.views.generic import DetailView, ListView
+
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
 class RestrictedMixin(LoginRequiredMixin):
-    """Show only the rows ``queryset.restrict(user)`` lets the user see; others are a 404."""
+    """Show only the rows ``queryset.restrict(user)`` lets the user see; others are a 404.
+
+    A write (any method but GET and HEAD) first looks up the object it names, so that one
+    the user may not see is a 404 whatever the method, then needs a role of
+    ``write_roles``: the refusal comes before any input is read.
+    """
+
+    write_roles: frozenset[str] = frozenset()
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and request.method not in SAFE_METHODS:
+            if "pk" in kwargs and hasattr(self, "get_object"):
+                self.kwargs = kwargs
+                self.get_object()
+            if self.write_roles and request.user.role not in self.write_roles:
+                raise PermissionDenied("this role may not change this")
+        return super().dispatch(request, *args, **kwargs)
 
     def get_queryset(self):
         return super().get_queryset().restrict(self.request.user)

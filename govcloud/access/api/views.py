@@ -10,8 +10,10 @@ from rest_framework.response import Response
 
 from govcloud.access import services
 from govcloud.access.api import serializers as access_serializers
+from govcloud.access.choices import PROVIDER_ROLES, PURCHASER_ROLES
 from govcloud.access.filtersets import AccessRequestFilterSet, SystemCredentialFilterSet
 from govcloud.access.models import AccessRequest, SystemCredential
+from govcloud.accounts.choices import Role
 from govcloud.lib.api import LookupBeforeMethodCheckMixin
 
 
@@ -40,6 +42,13 @@ class RestrictedObjectViewSet(LookupBeforeMethodCheckMixin, mixins.CreateModelMi
 class AccessRequestViewSet(RestrictedObjectViewSet):
     queryset = AccessRequest.objects.select_related("contract").prefetch_related("systems")
     serializer_class = access_serializers.AccessRequestSerializer
+
+    @property
+    def write_roles(self) -> frozenset:
+        """The purchaser admin decides and revokes; the provider requests and uses."""
+        if self.action in ("decide", "revoke"):
+            return frozenset({Role.PURCHASER_ADMIN})
+        return PROVIDER_ROLES
     filterset_class = AccessRequestFilterSet
 
     def perform_create(self, serializer):
@@ -103,6 +112,7 @@ class SystemCredentialViewSet(RestrictedObjectViewSet):
 
     queryset = SystemCredential.objects.select_related("system")
     serializer_class = access_serializers.SystemCredentialSerializer
+    write_roles = PURCHASER_ROLES
     filterset_class = SystemCredentialFilterSet
 
     def perform_create(self, serializer):

@@ -82,6 +82,7 @@ class AccountViewSet(LookupBeforeMethodCheckMixin, mixins.CreateModelMixin,
 
     queryset = User.objects.select_related("organization").prefetch_related(
         "contracts", "systems")
+    write_roles = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN})
     serializer_class = AccountSerializer
     filterset_fields = ["role", "is_active"]
     search_fields = ["username", "display_name"]
@@ -151,6 +152,8 @@ class SecurityPolicySerializer(serializers.ModelSerializer):
 
 class SecurityPolicyView(APIView):
     """The authentication policy: read by the security administrator, who alone changes it."""
+
+    write_roles = frozenset({Role.SECURITY_ADMIN})
 
     def check_role(self, request: Request) -> None:
         if request.user.role != Role.SECURITY_ADMIN:
