@@ -8,10 +8,12 @@ read-only.
 from __future__ import annotations
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from govcloud.accounts.querysets import RestrictedManager
 from govcloud.inventory.choices import HostStatus
+from govcloud.lib.history import HistoryModel
 
 SYSTEM_ORDER = ("contract", "contract_row", "label")
 
@@ -95,6 +97,11 @@ class CloudHost(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=HostStatus.choices, default=HostStatus.PROVISIONING
     )
+    services = models.JSONField(
+        _("per-host services"), default=list, blank=True,
+        help_text=_("Meters of catalog items 9–12 this host takes: monitoring, antivirus, "
+                    "protection, vulnerability scanning."),
+    )
 
     objects = RestrictedManager()
     scope_contract_field = "system__contract"
@@ -110,3 +117,63 @@ class CloudHost(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class AllocationEntry(HistoryModel):
+    """One change of what a system is allocated of a catalog item (C-7, C-9).
+
+    Entries are never changed: the allocation of any item, per system or in total, at any
+    past moment is the sum of the entries recorded up to it. Metering and reports read it.
+    """
+
+    contract = models.ForeignKey(
+        "contract.Contract", verbose_name=_("contract"), on_delete=models.PROTECT,
+        related_name="allocation_entries",
+    )
+    system = models.ForeignKey(
+        ApplicationSystem, verbose_name=_("application system"), on_delete=models.PROTECT,
+        related_name="allocation_entries",
+    )
+    host = models.ForeignKey(
+        CloudHost, verbose_name=_("cloud host"), on_delete=models.PROTECT, null=True,
+        blank=True, related_name="allocation_entries",
+    )
+    meter = models.CharField(_("meter"), max_length=40)
+    delta = models.IntegerField(_("change"))
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now, db_index=True)
+    actor_username = models.CharField(_("recorded by"), max_length=150, blank=True)
+    reason = models.CharField(_("reason"), max_length=300)
+
+    scope_contract_field = "contract"
+    scope_system_field = "system"
+
+    class Meta:
+        verbose_name = _("allocation entry")
+        verbose_name_plural = _("allocation entries")
+        ordering = ["recorded_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.system} {self.meter} {self.delta:+d}"
+
+
+class HostStatusChange(HistoryModel):
+    """A cloud host entering a status, so that hosts in service can be counted at any
+    moment (KPI 2)."""
+
+    host = models.ForeignKey(
+        CloudHost, verbose_name=_("cloud host"), on_delete=models.PROTECT,
+        related_name="status_changes",
+    )
+    status = models.CharField(_("status"), max_length=20, choices=HostStatus.choices)
+    changed_at = models.DateTimeField(_("changed at"), default=timezone.now, db_index=True)
+
+    scope_contract_field = "host__system__contract"
+    scope_system_field = "host__system"
+
+    class Meta:
+        verbose_name = _("host status change")
+        verbose_name_plural = _("host status changes")
+        ordering = ["changed_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.host} {self.status}"

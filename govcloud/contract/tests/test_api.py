@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+
 from govcloud.contract.contract_file import bundled_contract_path
 from govcloud.contract.services import load_contract
 
@@ -17,8 +19,9 @@ def test_a_purchaser_admin_lists_only_the_contracts_of_their_agency(cast, client
 
 
 def test_the_contract_carries_money_as_exact_strings_and_its_key_dates(cast, client_for):
-    response = client_for(cast.purchaser_admin).get(f"/api/contracts/{cast.contract_a.pk}/",
-                                                    HTTP_ACCEPT_LANGUAGE="en")
+    client = client_for(cast.purchaser_admin)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.get(f"/api/contracts/{cast.contract_a.pk}/")
     version = response.json()["current_version"]
     assert version["total_including_tax"] == "3887026.00"
     assert version["total_excluding_tax"] == "3667005.66"

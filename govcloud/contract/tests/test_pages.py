@@ -45,6 +45,15 @@ def test_the_overview_speaks_chinese_by_default(cast, client_for):
     assert "Payment schedule" not in html
 
 
+def test_a_browser_asking_for_english_still_gets_chinese_until_the_switch(cast, client_for):
+    client = client_for(cast.purchaser_admin)
+    url = f"/contracts/{cast.contract_a.pk}/"
+    html = client.get(url, HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "付款计划" in html and "Payment schedule" not in html
+    client.post("/i18n/setlang/", {"language": "en", "next": url})
+    assert "Payment schedule" in client.get(url, HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
+
+
 def test_the_overview_hides_money_from_a_vendor(cast, client_for):
     html = page(client_for(cast.vendor_a), f"/contracts/{cast.contract_a.pk}/", "en")
     assert cast.system_a1.label in html

@@ -1,0 +1,157 @@
+"""The allocation ledger (C-7, C-9): what each system is allocated of each catalog item.
+
+Every change is an AllocationEntry; the allocation at any moment is the sum of the
+entries up to it. Nothing beyond the contracted quantity is allocated, unless the contract
+is amended (the current version's quantities apply).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from govcloud.contract.models import Contract
+from govcloud.inventory.choices import HostStatus
+from govcloud.inventory.models import AllocationEntry, CloudHost, HostStatusChange
+
+#: Meters a cloud host carries by its size (catalog items 1–4).
+HOST_SIZE_METERS = {
+    "vcpu": "vcpu",
+    "memory_gb": "memory_gb",
+    "standard_storage_gb": "standard_storage_gb",
+    "performance_storage_gb": "performance_storage_gb",
+}
+#: Meters of the per-host services (catalog items 9–12): one unit per host that takes them.
+HOST_SERVICE_METERS = frozenset(
+    {"host_monitoring", "host_antivirus", "host_protection", "host_vulnerability_scan"}
+)
+
+
+@dataclass(frozen=True)
+class ItemAllocation:
+    """A catalog item with its contracted quantity and what is allocated of it."""
+
+    number: int
+    name: str
+    unit: str
+    meter: str
+    contracted: int
+    allocated: int
+
+    @property
+    def headroom(self) -> int:
+        return self.contracted - self.allocated
+
+
+def allocated_by_meter(contract: Contract, at: datetime | None = None, system=None) -> dict:
+    """Return meter -> allocated quantity at ``at`` (now by default), for one system or all."""
+    entries = AllocationEntry.objects.filter(contract=contract)
+    if at is not None:
+        entries = entries.filter(recorded_at__lte=at)
+    if system is not None:
+        entries = entries.filter(system=system)
+    totals = entries.values("meter").annotate(total=Sum("delta"))
+    return {row["meter"]: row["total"] for row in totals}
+
+
+def contract_allocation(contract: Contract, at: datetime | None = None) -> list[ItemAllocation]:
+    """Return every catalog item of the current version with its allocation at ``at``."""
+    allocated = allocated_by_meter(contract, at)
+    version = contract.current_version
+    return [
+        ItemAllocation(item.number, item.display_name, item.display_unit, item.meter,
+                       item.quantity, allocated.get(item.meter, 0))
+        for item in version.catalogitems.all()
+    ]
+
+
+def running_hosts(contract: Contract, at: datetime | None = None) -> int:
+    """Count the contract's hosts whose last status change up to ``at`` is running."""
+    moment = at or timezone.now()
+    changes = HostStatusChange.objects.filter(
+        host__system__contract=contract, changed_at__lte=moment
+    ).order_by("host_id", "-changed_at", "-pk").values_list("host_id", "status")
+    latest: dict[int, str] = {}
+    for host_id, status in changes:
+        latest.setdefault(host_id, status)
+    return sum(status == HostStatus.RUNNING for status in latest.values())
+
+
+@transaction.atomic
+def record_allocation(contract: Contract, system, changes: dict[str, int], *, reason: str,
+                      actor=None, host: CloudHost | None = None,
+                      at: datetime | None = None) -> list[AllocationEntry]:
+    """Record changes of a system's allocation, refusing any that would pass the contract.
+
+    The contract row is locked first, so two changes at once cannot both take the last
+    headroom. Every meter must be one of the contract's catalog items.
+    """
+    Contract.objects.select_for_update().get(pk=contract.pk)
+    if system.contract_id != contract.pk:
+        raise ValidationError(f"the system {system} does not belong to {contract.code}")
+    catalog = {item.meter: item for item in contract.current_version.catalogitems.all()}
+    current = allocated_by_meter(contract)
+    problems = []
+    for meter, delta in changes.items():
+        item = catalog.get(meter)
+        if item is None:
+            problems.append(f"the contract has no catalog item for {meter!r}")
+            continue
+        headroom = item.quantity - current.get(meter, 0)
+        if delta > headroom:
+            problems.append(
+                f"catalog item {item.number} ({item.name}): {delta} {item.unit} asked, "
+                f"only {headroom} {item.unit} of the contracted {item.quantity} left"
+            )
+        elif current.get(meter, 0) + delta < 0:
+            problems.append(f"catalog item {item.number} ({item.name}): cannot release "
+                            f"{-delta}, only {current.get(meter, 0)} allocated")
+    if problems:
+        raise ValidationError(problems)
+    moment = at or timezone.now()
+    username = getattr(actor, "username", "")
+    return [
+        AllocationEntry.objects.create(contract=contract, system=system, host=host, meter=meter,
+                                       delta=delta, recorded_at=moment, reason=reason,
+                                       actor_username=username)
+        for meter, delta in changes.items() if delta
+    ]
+
+
+def host_meters(host: CloudHost) -> dict[str, int]:
+    """Return what a host takes of each meter: its size and one of each service it has."""
+    taken = {meter: getattr(host, field) for field, meter in HOST_SIZE_METERS.items()}
+    taken.update({meter: 1 for meter in host.services})
+    return {meter: amount for meter, amount in taken.items() if amount}
+
+
+@transaction.atomic
+def register_host(system, *, name: str, vcpu: int, memory_gb: int, reason: str,
+                  standard_storage_gb: int = 0, performance_storage_gb: int = 0,
+                  services=(), operating_system: str = "", ip_addresses=(),
+                  data_center: str = "", status: str = HostStatus.RUNNING, actor=None,
+                  at: datetime | None = None) -> CloudHost:
+    """Add a cloud host to a system and allocate what it takes, or refuse and add nothing."""
+    unknown = set(services) - HOST_SERVICE_METERS
+    if unknown:
+        raise ValidationError(f"unknown per-host services: {', '.join(sorted(unknown))}")
+    if system.hosts.filter(name=name).exists():
+        raise ValidationError(f"{system} has a host named {name!r} already")
+    host = CloudHost(
+        system=system, name=name, vcpu=vcpu, memory_gb=memory_gb,
+        standard_storage_gb=standard_storage_gb, performance_storage_gb=performance_storage_gb,
+        services=sorted(services), operating_system=operating_system,
+        ip_addresses=list(ip_addresses), data_center=data_center, status=status,
+    )
+    host.full_clean(exclude=["system"])
+    host.save()
+    moment = at or timezone.now()
+    record_allocation(system.contract, system, host_meters(host), reason=reason, actor=actor,
+                      host=host, at=moment)
+    HostStatusChange.objects.create(host=host, status=status, changed_at=moment)
+    return host
