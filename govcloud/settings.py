@@ -151,6 +151,11 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 OTP_TOTP_ISSUER = "govcloud"
 
+# What carries approved resource changes out on the cloud (govcloud/inventory/drivers.py).
+GOVCLOUD_EXECUTION_DRIVER = env_str(
+    "GOVCLOUD_EXECUTION_DRIVER", "govcloud.inventory.drivers.ManualDriver"
+)
+
 # The UI speaks Simplified Chinese by default and English on request.
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from govcloud.contract.models import Contract
 from govcloud.inventory.choices import HostStatus
@@ -82,9 +83,41 @@ def running_hosts(contract: Contract, at: datetime | None = None) -> int:
     return sum(status == HostStatus.RUNNING for status in latest.values())
 
 
+def allocation_problems(contract: Contract, changes: dict[str, int]) -> list[str]:
+    """Return why ``changes`` of the contract's allocation cannot be recorded now, if at all.
+
+    Each problem names the catalog item, the quantity asked and the headroom left.
+    """
+    catalog = {item.meter: item for item in contract.current_version.catalogitems.all()}
+    current = allocated_by_meter(contract)
+    problems = []
+    for meter, delta in changes.items():
+        item = catalog.get(meter)
+        if item is None:
+            problems.append(_("The contract has no catalog item for %(meter)s.")
+                            % {"meter": meter})
+            continue
+        headroom = item.quantity - current.get(meter, 0)
+        if delta > headroom:
+            problems.append(
+                _("Catalog item %(number)s (%(name)s): %(asked)s %(unit)s asked, only "
+                  "%(headroom)s %(unit)s of the contracted %(quantity)s left.")
+                % {"number": item.number, "name": item.display_name, "asked": delta,
+                   "unit": item.display_unit, "headroom": headroom, "quantity": item.quantity}
+            )
+        elif current.get(meter, 0) + delta < 0:
+            problems.append(
+                _("Catalog item %(number)s (%(name)s): cannot release %(released)s, only "
+                  "%(allocated)s allocated.")
+                % {"number": item.number, "name": item.display_name, "released": -delta,
+                   "allocated": current.get(meter, 0)}
+            )
+    return problems
+
+
 @transaction.atomic
 def record_allocation(contract: Contract, system, changes: dict[str, int], *, reason: str,
-                      actor=None, host: CloudHost | None = None,
+                      actor=None, host: CloudHost | None = None, change_request=None,
                       at: datetime | None = None) -> list[AllocationEntry]:
     """Record changes of a system's allocation, refusing any that would pass the contract.
 
@@ -93,24 +126,9 @@ def record_allocation(contract: Contract, system, changes: dict[str, int], *, re
     """
     Contract.objects.select_for_update().get(pk=contract.pk)
     if system.contract_id != contract.pk:
-        raise ValidationError(f"the system {system} does not belong to {contract.code}")
-    catalog = {item.meter: item for item in contract.current_version.catalogitems.all()}
-    current = allocated_by_meter(contract)
-    problems = []
-    for meter, delta in changes.items():
-        item = catalog.get(meter)
-        if item is None:
-            problems.append(f"the contract has no catalog item for {meter!r}")
-            continue
-        headroom = item.quantity - current.get(meter, 0)
-        if delta > headroom:
-            problems.append(
-                f"catalog item {item.number} ({item.name}): {delta} {item.unit} asked, "
-                f"only {headroom} {item.unit} of the contracted {item.quantity} left"
-            )
-        elif current.get(meter, 0) + delta < 0:
-            problems.append(f"catalog item {item.number} ({item.name}): cannot release "
-                            f"{-delta}, only {current.get(meter, 0)} allocated")
+        raise ValidationError(_("The system %(system)s does not belong to %(contract)s.")
+                              % {"system": system, "contract": contract.code})
+    problems = allocation_problems(contract, changes)
     if problems:
         raise ValidationError(problems)
     moment = at or timezone.now()
@@ -118,7 +136,7 @@ def record_allocation(contract: Contract, system, changes: dict[str, int], *, re
     return [
         AllocationEntry.objects.create(contract=contract, system=system, host=host, meter=meter,
                                        delta=delta, recorded_at=moment, reason=reason,
-                                       actor_username=username)
+                                       actor_username=username, change_request=change_request)
         for meter, delta in changes.items() if delta
     ]
 
@@ -135,13 +153,15 @@ def register_host(system, *, name: str, vcpu: int, memory_gb: int, reason: str,
                   standard_storage_gb: int = 0, performance_storage_gb: int = 0,
                   services=(), operating_system: str = "", ip_addresses=(),
                   data_center: str = "", status: str = HostStatus.RUNNING, actor=None,
-                  at: datetime | None = None) -> CloudHost:
+                  change_request=None, at: datetime | None = None) -> CloudHost:
     """Add a cloud host to a system and allocate what it takes, or refuse and add nothing."""
     unknown = set(services) - HOST_SERVICE_METERS
     if unknown:
-        raise ValidationError(f"unknown per-host services: {', '.join(sorted(unknown))}")
+        raise ValidationError({"services": _("Unknown per-host services: %(services)s.")
+                               % {"services": ", ".join(sorted(unknown))}})
     if system.hosts.filter(name=name).exists():
-        raise ValidationError(f"{system} has a host named {name!r} already")
+        raise ValidationError({"name": _("%(system)s has a host named %(name)s already.")
+                               % {"system": system, "name": name}})
     host = CloudHost(
         system=system, name=name, vcpu=vcpu, memory_gb=memory_gb,
         standard_storage_gb=standard_storage_gb, performance_storage_gb=performance_storage_gb,
@@ -152,6 +172,6 @@ def register_host(system, *, name: str, vcpu: int, memory_gb: int, reason: str,
     host.save()
     moment = at or timezone.now()
     record_allocation(system.contract, system, host_meters(host), reason=reason, actor=actor,
-                      host=host, at=moment)
+                      host=host, change_request=change_request, at=moment)
     HostStatusChange.objects.create(host=host, status=status, changed_at=moment)
     return host

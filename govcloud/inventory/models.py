@@ -1,18 +1,19 @@
 """What runs under a contract: the hosted application systems (C-6) and their cloud hosts.
 
-Systems come from the contract's table; hosts are registered against a system. The
-change workflows that add and resize them come with the inventory issue; here they are
-read-only.
+Systems come from the contract's table (or an import); hosts are registered against a
+system. Every later change of a host or of a system's subscriptions is a ChangeRequest
+(C-9), applied to the rows and to the allocation ledger only when the provider has done it.
 """
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from govcloud.accounts.querysets import RestrictedManager
-from govcloud.inventory.choices import HostStatus
+from govcloud.inventory.choices import ChangeKind, ChangeStatus, HostStatus
 from govcloud.lib.history import HistoryModel
 
 SYSTEM_ORDER = ("contract", "contract_row", "label")
@@ -56,6 +57,17 @@ class ApplicationSystem(models.Model):
     )
     owner_department = models.CharField(_("owner department"), max_length=200, blank=True)
     description = models.TextField(_("description"), blank=True)
+    business_contact = models.CharField(_("business contact"), max_length=100, blank=True)
+    business_phone = models.CharField(_("business contact phone"), max_length=40, blank=True)
+    technical_contact = models.CharField(_("technical contact"), max_length=100, blank=True)
+    technical_phone = models.CharField(_("technical contact phone"), max_length=40, blank=True)
+    primary_data_center = models.CharField(_("primary data center"), max_length=100, blank=True)
+    backup_data_center = models.CharField(_("backup data center"), max_length=100, blank=True)
+    high_availability = models.BooleanField(
+        _("high availability"), default=False,
+        help_text=_("The system runs on more than one host or data center so that one "
+                    "failure does not stop it."),
+    )
 
     objects = RestrictedManager()
     scope_contract_field = "contract"
@@ -138,6 +150,10 @@ class AllocationEntry(HistoryModel):
         CloudHost, verbose_name=_("cloud host"), on_delete=models.PROTECT, null=True,
         blank=True, related_name="allocation_entries",
     )
+    change_request = models.ForeignKey(
+        "ChangeRequest", verbose_name=_("change request"), on_delete=models.PROTECT, null=True,
+        blank=True, related_name="allocation_entries",
+    )
     meter = models.CharField(_("meter"), max_length=40)
     delta = models.IntegerField(_("change"))
     recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now, db_index=True)
@@ -177,3 +193,83 @@ class HostStatusChange(HistoryModel):
 
     def __str__(self) -> str:
         return f"{self.host} {self.status}"
+
+
+class ChangeRequest(models.Model):
+    """A request to add, change, expand, shrink or cancel a resource, or to operate a host
+    (C-9, C-17), from draft to verified.
+
+    ``requested`` holds the wanted values (the new size, the new list of services, the new
+    subscription quantities); ``applied`` the allocation changes recorded when it was done.
+    Statuses move only through govcloud.inventory.changes.
+    """
+
+    contract = models.ForeignKey(
+        "contract.Contract", verbose_name=_("contract"), on_delete=models.PROTECT,
+        related_name="change_requests",
+    )
+    system = models.ForeignKey(
+        ApplicationSystem, verbose_name=_("application system"), on_delete=models.PROTECT,
+        related_name="change_requests",
+    )
+    host = models.ForeignKey(
+        CloudHost, verbose_name=_("cloud host"), on_delete=models.PROTECT, null=True,
+        blank=True, related_name="change_requests",
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=ChangeKind.choices)
+    requested = models.JSONField(_("requested values"), default=dict, blank=True)
+    reason = models.TextField(_("reason"))
+    risk_assessment = models.TextField(_("risk assessment"))
+    fallback_plan = models.TextField(_("fallback plan"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=ChangeStatus.choices, default=ChangeStatus.DRAFT,
+        db_index=True,
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    identity_confirmed_at = models.DateTimeField(
+        _("requester's identity confirmed at"), null=True, blank=True,
+        help_text=_("When the requester confirmed the operation with a second factor (C-17)."),
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("decided by"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.TextField(_("decision note"), blank=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("carried out by"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="+",
+    )
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    driver = models.CharField(_("execution driver"), max_length=40, blank=True)
+    driver_reference = models.CharField(_("reference in the cloud"), max_length=200, blank=True)
+    finished_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("finished by"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="+",
+    )
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    outcome_note = models.TextField(_("outcome note"), blank=True)
+    applied = models.JSONField(_("allocation changes applied"), default=dict, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("verified by"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="+",
+    )
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    verification_note = models.TextField(_("verification note"), blank=True)
+
+    objects = RestrictedManager()
+    scope_contract_field = "contract"
+    scope_system_field = "system"
+
+    class Meta:
+        verbose_name = _("change request")
+        verbose_name_plural = _("change requests")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.get_kind_display()}"

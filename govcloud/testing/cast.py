@@ -21,7 +21,8 @@ from govcloud.contract.choices import OrganizationKind
 from govcloud.contract.contract_file import bundled_contract_path
 from govcloud.contract.models import Contract, Organization
 from govcloud.contract.services import load_contract
-from govcloud.inventory.choices import HostStatus
+from govcloud.inventory.choices import REQUESTER_ROLES, HostStatus
+from govcloud.inventory.ledger import register_host
 from govcloud.inventory.models import ApplicationSystem, CloudHost
 
 CONTRACT_TESTS = Path(__file__).resolve().parent.parent / "contract" / "tests"
@@ -57,9 +58,14 @@ class Cast:
 
 
 def _host(system: ApplicationSystem, name: str) -> CloudHost:
-    return CloudHost.objects.create(
-        system=system, name=name, vcpu=4, memory_gb=8, standard_storage_gb=100,
-        operating_system="麒麟 V10", ip_addresses=["10.0.0.1"], status=HostStatus.RUNNING,
+    """Register a small host through the ledger, with storage and a service its contract rents."""
+    rented = set(system.contract.current_version.catalogitems.values_list("meter", flat=True))
+    storage = ("standard_storage_gb" if "standard_storage_gb" in rented
+               else "performance_storage_gb")
+    return register_host(
+        system, name=name, vcpu=4, memory_gb=8, **{storage: 100},
+        services=sorted(rented & {"host_monitoring"}), operating_system="麒麟 V10",
+        ip_addresses=["10.0.0.1"], status=HostStatus.RUNNING, reason="cast",
     )
 
 
@@ -78,7 +84,7 @@ def build_cast() -> Cast:
     def person(username, role, organization=None, contracts=(contract_a,), systems=()):
         user = save_account(username, role, password=PASSWORD, password_is_initial=False,
                             organization=organization, contracts=contracts, systems=systems)
-        if role in SECOND_FACTOR_ROLES:
+        if role in SECOND_FACTOR_ROLES or role in REQUESTER_ROLES:  # requesters: for C-17
             TOTPDevice.objects.create(user=user, name="cast", confirmed=True)
         return user
 
