@@ -21,6 +21,10 @@ router.register("obligations", contract_views.ObligationViewSet)
 router.register("accounts", AccountViewSet, basename="account")
 router.register("systems", inventory_views.ApplicationSystemViewSet, basename="system")
 router.register("hosts", inventory_views.CloudHostViewSet, basename="host")
+router.register("change-requests", inventory_views.ChangeRequestViewSet,
+                basename="change-request")
+router.register("allocation-entries", inventory_views.AllocationEntryViewSet,
+                basename="allocation-entry")
 router.register("audit-events", AuditEventViewSet, basename="audit-event")
 router.register("access-requests", access_views.AccessRequestViewSet, basename="access-request")
 router.register("system-credentials", access_views.SystemCredentialViewSet,
@@ -28,6 +32,7 @@ router.register("system-credentials", access_views.SystemCredentialViewSet,
 
 urlpatterns = [
     path("me/", CurrentUserView.as_view(), name="me"),
+    path("allocation/", inventory_views.AllocationView.as_view(), name="allocation"),
     path("security-policy/", SecurityPolicyView.as_view(), name="security-policy"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves its start-up script as a file (?script), not inline: the CSP.

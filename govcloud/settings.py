@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 from pathlib import Path
 
@@ -116,6 +117,10 @@ def _database() -> dict:
     if config["ENGINE"] == "django.db.backends.sqlite3":
         config["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
         config["CONN_MAX_AGE"] = 0
+        # Tests use a file, not shared-cache memory, so that concurrent writers wait for
+        # each other as they do in production instead of failing on a table lock.
+        # One file per test run, so that runs side by side do not share it.
+        config["TEST"] = {"NAME": str(DATA_DIR / f"test-govcloud-{os.getpid()}.sqlite3")}
     return config
 
 
@@ -212,6 +217,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "ChangeKindEnum": "govcloud.inventory.choices.ChangeKind",
+        "ChangeStatusEnum": "govcloud.inventory.choices.ChangeStatus",
+    },
 }
 
 LOGGING = {

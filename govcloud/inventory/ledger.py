@@ -7,7 +7,7 @@ is amended (the current version's quantities apply).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
@@ -16,9 +16,15 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from govcloud.accounts.choices import CONTRACT_WIDE_ROLES
 from govcloud.contract.models import Contract
 from govcloud.inventory.choices import HostStatus
-from govcloud.inventory.models import AllocationEntry, CloudHost, HostStatusChange
+from govcloud.inventory.models import (
+    AllocationEntry,
+    ApplicationSystem,
+    CloudHost,
+    HostStatusChange,
+)
 
 #: Meters a cloud host carries by its size (catalog items 1–4).
 HOST_SIZE_METERS = {
@@ -71,12 +77,35 @@ def contract_allocation(contract: Contract, at: datetime | None = None) -> list[
     ]
 
 
-def running_hosts(contract: Contract, at: datetime | None = None) -> int:
-    """Count the contract's hosts whose last status change up to ``at`` is running."""
+def allocation_seen_by(user, contract: Contract, at: datetime | None = None):
+    """Return (items, whole_contract): the allocation ``user`` may see at ``at``.
+
+    Contract-wide roles see the contract's whole allocation; people scoped to systems see
+    the sum over their systems only (``whole_contract`` is then False), against the same
+    contracted quantities. The caller has checked that ``user`` sees the contract.
+    """
+    items = contract_allocation(contract, at)
+    if user.role in CONTRACT_WIDE_ROLES:
+        return items, True
+    visible = ApplicationSystem.objects.restrict(user).filter(contract=contract)
+    entries = AllocationEntry.objects.filter(contract=contract, system__in=visible)
+    if at is not None:
+        entries = entries.filter(recorded_at__lte=at)
+    totals = {row["meter"]: row["total"]
+              for row in entries.values("meter").annotate(total=Sum("delta"))}
+    return [replace(item, allocated=totals.get(item.meter, 0)) for item in items], False
+
+
+def running_hosts(contract: Contract, at: datetime | None = None, systems=None) -> int:
+    """Count the contract's hosts (of ``systems`` only, if given) whose last status change
+    up to ``at`` is running."""
     moment = at or timezone.now()
     changes = HostStatusChange.objects.filter(
         host__system__contract=contract, changed_at__lte=moment
-    ).order_by("host_id", "-changed_at", "-pk").values_list("host_id", "status")
+    )
+    if systems is not None:
+        changes = changes.filter(host__system__in=systems)
+    changes = changes.order_by("host_id", "-changed_at", "-pk").values_list("host_id", "status")
     latest: dict[int, str] = {}
     for host_id, status in changes:
         latest.setdefault(host_id, status)

@@ -2,8 +2,35 @@
 
 from __future__ import annotations
 
-from rest_framework import viewsets
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import mixins, serializers, viewsets
 from rest_framework.permissions import SAFE_METHODS
+
+
+def call_service(service, *args, **kwargs):
+    """Run a domain service; its ValidationError becomes a 400 naming the fields."""
+    try:
+        return service(*args, **kwargs)
+    except DjangoValidationError as error:
+        detail = error.message_dict if hasattr(error, "error_dict") else error.messages
+        raise serializers.ValidationError(detail) from None
+
+
+class RestrictedChoicesMixin:
+    """Offer as choices only what the requesting user may see: another tenant's object is
+    an unknown choice, exactly as one that does not exist."""
+
+    restricted_fields: dict[str, type] = {}
+
+    def get_fields(self):
+        fields = super().get_fields()
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        for name, model in self.restricted_fields.items():
+            field = fields[name]
+            target = getattr(field, "child_relation", field)
+            target.queryset = model.objects.restrict(user)
+        return fields
 
 
 class LookupBeforeMethodCheckMixin:
@@ -27,6 +54,18 @@ class RestrictedReadOnlyViewSet(LookupBeforeMethodCheckMixin, viewsets.ReadOnlyM
     """A read-only viewset whose rows are those ``queryset.restrict(user)`` lets the user see.
 
     Another tenant's object is a 404, never a 403, so that its existence does not leak.
+    """
+
+    def get_queryset(self):
+        return super().get_queryset().restrict(self.request.user)
+
+
+class RestrictedObjectViewSet(LookupBeforeMethodCheckMixin, mixins.CreateModelMixin,
+                              mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                              viewsets.GenericViewSet):
+    """List, read and create the rows ``restrict(user)`` shows; no update, no delete.
+
+    Rows change through actions that call the app's services.
     """
 
     def get_queryset(self):

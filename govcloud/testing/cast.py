@@ -24,6 +24,7 @@ from govcloud.contract.services import load_contract
 from govcloud.inventory.choices import REQUESTER_ROLES, HostStatus
 from govcloud.inventory.ledger import register_host
 from govcloud.inventory.models import ApplicationSystem, CloudHost
+from govcloud.inventory.testing import add_change_requests
 
 CONTRACT_TESTS = Path(__file__).resolve().parent.parent / "contract" / "tests"
 OTHER_CONTRACT_PATH = CONTRACT_TESTS / "fixtures" / "other-agency-2026.yaml"
@@ -108,6 +109,7 @@ def build_cast() -> Cast:
                         contracts=(contract_b,)),
     )
     add_access_objects(cast)
+    add_change_requests(cast)
     return cast
 
 

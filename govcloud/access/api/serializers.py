@@ -11,23 +11,7 @@ from rest_framework import serializers
 from govcloud.access.models import AccessRequest, AccessUse, SystemCredential
 from govcloud.contract.models import Contract
 from govcloud.inventory.models import ApplicationSystem
-
-
-class RestrictedChoicesMixin:
-    """Offer as choices only what the requesting user may see: another tenant's contract
-    is an unknown choice, exactly as one that does not exist."""
-
-    restricted_fields: dict[str, type] = {}
-
-    def get_fields(self):
-        fields = super().get_fields()
-        request = self.context.get("request")
-        user = getattr(request, "user", None)
-        for name, model in self.restricted_fields.items():
-            field = fields[name]
-            target = getattr(field, "child_relation", field)
-            target.queryset = model.objects.restrict(user)
-        return fields
+from govcloud.lib.api import RestrictedChoicesMixin
 
 
 class AccessUseSerializer(serializers.ModelSerializer):

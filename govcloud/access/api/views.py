@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -14,29 +13,7 @@ from govcloud.access.choices import PROVIDER_ROLES, PURCHASER_ROLES
 from govcloud.access.filtersets import AccessRequestFilterSet, SystemCredentialFilterSet
 from govcloud.access.models import AccessRequest, SystemCredential
 from govcloud.accounts.choices import Role
-from govcloud.lib.api import LookupBeforeMethodCheckMixin
-
-
-def _call(service, *args, **kwargs):
-    """Run a service; its ValidationError becomes a 400 naming the fields."""
-    try:
-        return service(*args, **kwargs)
-    except DjangoValidationError as error:
-        detail = error.message_dict if hasattr(error, "error_dict") else error.messages
-        raise serializers.ValidationError(detail) from None
-
-
-class RestrictedObjectViewSet(LookupBeforeMethodCheckMixin, mixins.CreateModelMixin,
-                              mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                              viewsets.GenericViewSet):
-    """List, read and create the rows ``restrict(user)`` shows; no update, no delete.
-
-    A method not allowed on an object looks the object up first, so another tenant's
-    object is a 404 for every method and its existence does not leak.
-    """
-
-    def get_queryset(self):
-        return super().get_queryset().restrict(self.request.user)
+from govcloud.lib.api import RestrictedObjectViewSet, call_service
 
 
 class AccessRequestViewSet(RestrictedObjectViewSet):
@@ -53,7 +30,7 @@ class AccessRequestViewSet(RestrictedObjectViewSet):
 
     def perform_create(self, serializer):
         data = serializer.validated_data
-        serializer.instance = _call(
+        serializer.instance = call_service(
             services.request_access, data["contract"], actor=self.request.user,
             systems=data["systems"], purpose=data["purpose"], scope=data["scope"],
             window_start=data["window_start"], window_end=data["window_end"],
@@ -70,7 +47,7 @@ class AccessRequestViewSet(RestrictedObjectViewSet):
         """Approve or refuse a pending request (the purchaser admin of its contract)."""
         decision = access_serializers.DecisionSerializer(data=request.data)
         decision.is_valid(raise_exception=True)
-        return self._respond(_call(
+        return self._respond(call_service(
             services.decide_access, self.get_object(), actor=request.user,
             approve=decision.validated_data["approve"], note=decision.validated_data["note"],
             request=request,
@@ -83,7 +60,7 @@ class AccessRequestViewSet(RestrictedObjectViewSet):
         """Withdraw an approved access (the purchaser admin of its contract)."""
         revocation = access_serializers.RevocationSerializer(data=request.data)
         revocation.is_valid(raise_exception=True)
-        return self._respond(_call(
+        return self._respond(call_service(
             services.revoke_access, self.get_object(), actor=request.user,
             note=revocation.validated_data["note"], request=request,
         ))
@@ -101,7 +78,7 @@ class AccessRequestViewSet(RestrictedObjectViewSet):
             return self.get_paginated_response(serialized.data)
         use = access_serializers.AccessUseSerializer(data=request.data)
         use.is_valid(raise_exception=True)
-        created = _call(services.record_access_use, access_request, actor=request.user,
+        created = call_service(services.record_access_use, access_request, actor=request.user,
                         action=use.validated_data["action"], request=request)
         return Response(access_serializers.AccessUseSerializer(created).data,
                         status=status.HTTP_201_CREATED)
@@ -117,7 +94,7 @@ class SystemCredentialViewSet(RestrictedObjectViewSet):
 
     def perform_create(self, serializer):
         data = serializer.validated_data
-        serializer.instance = _call(
+        serializer.instance = call_service(
             services.store_credential, data["system"], actor=self.request.user,
             label=data["label"], username=data.get("username", ""), secret=data["secret"],
             request=self.request,
