@@ -1,7 +1,10 @@
-"""Deterministic demo data on a loaded contract: vendors, departments and one login per role.
+"""Deterministic demo data on a loaded contract: vendors, departments, one login per role
+and a fleet of hosts with a history of change requests (govcloud.demo.fleet).
 
-The people, phone numbers and the vendor companies are invented; the agency and provider
-come from the contract file.
+The people, phone numbers and the vendor companies are invented; the agency, its IT
+department and the provider come from the contract file. A contract that has hosts
+already is in use: the demo then adds its logins and nothing else, so running it twice
+changes nothing.
 """
 
 from __future__ import annotations
@@ -17,12 +20,19 @@ from govcloud.accounts.choices import SECOND_FACTOR_ROLES, Role
 from govcloud.accounts.services import save_account
 from govcloud.contract.choices import OrganizationKind
 from govcloud.contract.contract_file import bundled_contract_path
-from govcloud.contract.models import Organization
+from govcloud.contract.models import Contract, Organization
 from govcloud.contract.services import load_contract
+from govcloud.demo.fleet import FleetSummary, build_fleet, dress_systems, fleet_summary, has_fleet
+from govcloud.demo.history import DemoPeople
+from govcloud.inventory.choices import REQUESTER_ROLES
 
 DEMO_PASSWORD = "Govcloud-Demo-2025"
 DEMO_VENDORS = ("京华数科信息技术有限公司", "博远软件股份有限公司", "中和智联系统集成有限公司")
-DEMO_DEPARTMENTS = ("信息化处", "产权管理处", "财务监督处", "综合处", "企业领导人员管理处")
+#: Business departments of an agency, after its own IT department; the suffix (处, 科)
+#: follows the one the contract gives the purchaser's department.
+DEMO_DEPARTMENTS = ("办公室", "政策法规{unit}", "规划发展{unit}", "财务{unit}", "综合业务{unit}")
+#: The index of the department whose systems the demo's purchaser staff works on.
+STAFF_DEPARTMENT = 1
 
 
 @dataclass(frozen=True)
@@ -34,22 +44,55 @@ class DemoLogin:
     totp_secret: str = ""
 
 
+@dataclass(frozen=True)
+class DemoBuild:
+    """What the demo built: its contract, the logins to print and the fleet now."""
+
+    contract: Contract
+    logins: list[DemoLogin]
+    fleet: FleetSummary
+
+
 @transaction.atomic
-def build_demo(contract_file: Path | str | None = None) -> list[DemoLogin]:
-    """Load the contract (the bundled one by default) and give it vendors and logins; idempotent."""
-    result = load_contract(contract_file or bundled_contract_path())
-    contract = result.contract
+def build_demo(contract_file: Path | str | None = None) -> DemoBuild:
+    """Load the contract (the bundled one by default) and give it vendors, logins and a
+    fleet with its history of changes; idempotent."""
+    contract = load_contract(contract_file or bundled_contract_path()).contract
     version = contract.current_version
     vendors = [
         Organization.objects.get_or_create(name=name, defaults={"kind": OrganizationKind.VENDOR})[0]
         for name in DEMO_VENDORS
     ]
     systems = list(contract.systems.order_by("contract_row"))
+    fresh = not has_fleet(contract)
+    if fresh:
+        _assign_systems(version, systems, vendors)
+        dress_systems(contract, systems)
+    saved = [_save_login(login, contract) for login in _demo_logins(version, vendors, systems)]
+    if fresh:
+        users = [user for _login, user in saved]
+        build_fleet(contract, DemoPeople(
+            approver=next(u for u in users if u.role == Role.PURCHASER_ADMIN),
+            operator=next(u for u in users if u.role == Role.PROVIDER_OPERATOR),
+            requesters=[u for u in users if u.role in REQUESTER_ROLES]))
+    return DemoBuild(contract, [login for login, _user in saved], fleet_summary(contract))
+
+
+def _assign_systems(version, systems, vendors) -> None:
+    """Give each system a vendor and an owner department, in turn."""
+    departments = demo_departments(version)
     for index, system in enumerate(systems):
         system.vendor = vendors[index % len(vendors)]
-        system.owner_department = DEMO_DEPARTMENTS[index % len(DEMO_DEPARTMENTS)]
+        system.owner_department = departments[index % len(departments)]
         system.save(update_fields=["vendor", "owner_department"])
-    return [_save_login(login, contract) for login in _demo_logins(version, vendors, systems)]
+
+
+def demo_departments(version) -> list[str]:
+    """Return the purchaser's IT department (from the contract) and business departments."""
+    own = version.parties["purchaser"].get("department", "")
+    unit = own[-1] if own[-1:] in ("处", "科") else "处"
+    names = [name.format(unit=unit) for name in DEMO_DEPARTMENTS]
+    return [own, *[name for name in names if name != own]] if own else names
 
 
 @dataclass(frozen=True)
@@ -64,7 +107,7 @@ class _Login:
 
 def _demo_logins(version, vendors, systems) -> list[_Login]:
     vendor_a, vendor_b = vendors[0], vendors[1]
-    department = DEMO_DEPARTMENTS[1]
+    department = demo_departments(version)[STAFF_DEPARTMENT]
     return [
         _Login(DemoLogin("purchaser-admin", Role.PURCHASER_ADMIN, "林晓雯"),
                version.purchaser, True),
@@ -85,7 +128,11 @@ def _demo_logins(version, vendors, systems) -> list[_Login]:
     ]
 
 
-def _save_login(entry: _Login, contract) -> DemoLogin:
+def _save_login(entry: _Login, contract):
+    """Save the account; return the login to print and the user.
+
+    The requesters get an authenticator too: it confirms restarts and stops (C-17).
+    """
     login = entry.login
     user = save_account(
         login.username, login.role, password=DEMO_PASSWORD, password_is_initial=False,
@@ -94,8 +141,8 @@ def _save_login(entry: _Login, contract) -> DemoLogin:
         contracts=[contract] if entry.contract_scoped else [],
         systems=entry.systems or [],
     )
-    if login.role in SECOND_FACTOR_ROLES:
+    if login.role in SECOND_FACTOR_ROLES | REQUESTER_ROLES:
         device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
         device = device or TOTPDevice.objects.create(user=user, name="demo", confirmed=True)
-        return replace(login, totp_secret=b32encode(device.bin_key).decode())
-    return login
+        login = replace(login, totp_secret=b32encode(device.bin_key).decode())
+    return login, user

@@ -1,43 +1,68 @@
-"""The demo data: deterministic, idempotent, one login per role with the right scope."""
+"""The demo logins: one per role with the right scope, created once."""
 
 from __future__ import annotations
 
 import pytest
+from django.core.management import call_command
+from django.utils import translation
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from govcloud.accounts.choices import SECOND_FACTOR_ROLES
 from govcloud.accounts.models import User
 from govcloud.contract.models import Contract, Organization
 from govcloud.demo.services import DEMO_PASSWORD, build_demo
+from govcloud.inventory.choices import REQUESTER_ROLES
 from govcloud.inventory.models import ApplicationSystem
 
 pytestmark = pytest.mark.django_db
 
 
-def test_building_the_demo_twice_creates_everything_once():
-    build_demo()
-    counts = (Contract.objects.count(), ApplicationSystem.objects.count(),
-              Organization.objects.count(), User.objects.count())
-    build_demo()
-    assert counts == (Contract.objects.count(), ApplicationSystem.objects.count(),
-                      Organization.objects.count(), User.objects.count()) == (1, 27, 6, 10)
+def counts():
+    return (Contract.objects.count(), ApplicationSystem.objects.count(),
+            Organization.objects.count(), User.objects.count())
 
 
-def test_every_demo_login_signs_in_with_the_demo_password(client):
-    for login in build_demo():
+def test_building_the_demo_twice_creates_everything_once(bundled_demo):
+    assert counts() == (1, 27, 6, 10)
+    build_demo()
+    assert counts() == (1, 27, 6, 10)
+
+
+def test_every_demo_login_signs_in_with_the_demo_password(bundled_demo, client):
+    for login in bundled_demo.logins:
         response = client.post("/login/", {"username": login.username, "password": DEMO_PASSWORD})
         assert response.status_code == 302, login.username
         client.post("/logout/")
 
 
-def test_the_demo_vendors_see_only_their_own_systems():
-    build_demo()
+def test_the_demo_vendors_see_only_their_own_systems(bundled_demo):
     vendor_a = User.objects.get(username="vendor-a")
     visible = ApplicationSystem.objects.restrict(vendor_a)
     assert visible.count() == 9
     assert set(visible.values_list("vendor", flat=True)) == {vendor_a.organization_id}
 
 
-def test_no_demo_login_is_a_superuser_and_platform_admins_hold_no_contract():
-    build_demo()
+def test_no_demo_login_is_a_superuser_and_platform_admins_hold_no_contract(bundled_demo):
     assert not User.objects.filter(is_superuser=True).exists()
     for username in ("system-admin", "security-admin", "audit-admin"):
         assert not User.objects.get(username=username).contracts.exists()
+
+
+def test_requesters_get_a_totp_key_for_operations_but_sign_in_without_one(bundled_demo):
+    for login in bundled_demo.logins:
+        has_device = TOTPDevice.objects.filter(user__username=login.username,
+                                               confirmed=True).exists()
+        assert has_device == bool(login.totp_secret), login.username
+        assert has_device == (login.role in SECOND_FACTOR_ROLES | REQUESTER_ROLES)
+    assert not REQUESTER_ROLES & SECOND_FACTOR_ROLES  # so sign-in does not ask for it
+
+
+def test_the_command_prints_the_logins_the_requesters_keys_and_the_fleet(bundled_demo,
+                                                                         capsys):
+    with translation.override("en"):
+        call_command("demo")
+    out = capsys.readouterr().out
+    assert "vendor-a" in out and "TOTP key to confirm restarts and stops" in out
+    fleet = bundled_demo.fleet
+    assert (f"Demo fleet: {fleet.running_hosts} cloud hosts running in 27 of 27 systems; "
+            f"{fleet.requests} change requests, {fleet.open_requests} of them open.") in out
