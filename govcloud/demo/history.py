@@ -256,8 +256,19 @@ class HistoryPlanner:
 
     def _finish(self, story: Story) -> None:
         changes.finish_change(story.change, actor=self.people.operator, succeeded=True,
-                              note="已按申请完成。")
+                              note="已按申请完成。", ip_addresses=self._new_address(story))
         self._release(story)
+
+    @staticmethod
+    def _new_address(story: Story) -> list[str]:
+        """Return the address the cloud gives a requested new host: the next one of a
+        range of its own, so it never meets the fleet's addresses."""
+        change = story.change
+        if change.kind != ChangeKind.NEW_HOST:
+            return []
+        given = ChangeRequest.objects.filter(
+            contract=change.contract, kind=ChangeKind.NEW_HOST, host__isnull=False).count()
+        return [f"10.96.{given // 250}.{given % 250 + 10}"]
 
     def _fail(self, story: Story) -> None:
         changes.finish_change(story.change, actor=self.people.operator, succeeded=False,

@@ -13,6 +13,8 @@ allocation ledger change only when a request is done; a failed request changes n
 
 from __future__ import annotations
 
+import ipaddress
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -374,26 +376,47 @@ def start_change(change: ChangeRequest, *, actor, request=None) -> ChangeRequest
 
 
 def finish_change(change: ChangeRequest, *, actor, succeeded: bool, note: str = "",
-                  request=None) -> ChangeRequest:
-    """Record that a request in progress was done (and apply it) or failed (the operator)."""
+                  ip_addresses=(), request=None) -> ChangeRequest:
+    """Record that a request in progress was done (and apply it) or failed (the operator).
+
+    For a new host the operator gives the addresses the cloud assigned it.
+    """
     _require_contract_role(actor, change, EXECUTOR_ROLES,
                            _("Only the provider's operators of this contract carry out "
                              "changes."))
-    return _finish(change, actor=actor, succeeded=succeeded, note=note, request=request)
+    return _finish(change, actor=actor, succeeded=succeeded, note=note,
+                   ip_addresses=ip_addresses, request=request)
 
 
-def _finish(change: ChangeRequest, *, actor, succeeded: bool, note: str,
+def clean_ip_addresses(kind: str, addresses) -> list[str]:
+    """Return the addresses as a list of valid IPs, refusing them for other kinds."""
+    if isinstance(addresses, str):
+        addresses = addresses.replace(",", " ").replace(";", " ").split()
+    addresses = [str(address).strip() for address in addresses or () if str(address).strip()]
+    if addresses and kind != ChangeKind.NEW_HOST:
+        raise ValidationError({"ip_addresses": _("Only a new host is given addresses.")})
+    for address in addresses:
+        try:
+            ipaddress.ip_address(address)
+        except ValueError:
+            raise ValidationError({"ip_addresses": _("Not an IP address: %(address)s.")
+                                   % {"address": address}}) from None
+    return addresses
+
+
+def _finish(change: ChangeRequest, *, actor, succeeded: bool, note: str, ip_addresses=(),
             request=None) -> ChangeRequest:
     note = (note or "").strip()
     if not succeeded and not note:
         raise ValidationError({"note": _("Say what went wrong.")})
+    ip_addresses = clean_ip_addresses(change.kind, ip_addresses)
     moment = timezone.now()
     with transaction.atomic():
         _move(change, allowed={ChangeStatus.IN_PROGRESS},
               to=ChangeStatus.DONE if succeeded else ChangeStatus.FAILED,
               finished_by=actor, finished_at=moment, outcome_note=note)
         if succeeded:
-            applied = apply_change(change, actor=actor, at=moment)
+            applied = apply_change(change, actor=actor, at=moment, ip_addresses=ip_addresses)
             ChangeRequest.objects.filter(pk=change.pk).update(applied=applied)
             change.applied = applied
         _event("change.finish", change, actor, request, applied=change.applied)
@@ -427,7 +450,7 @@ def verify_change(change: ChangeRequest, *, actor, note: str = "",
 # --- applying a done request ------------------------------------------------------------
 
 
-def apply_change(change: ChangeRequest, *, actor, at) -> dict:
+def apply_change(change: ChangeRequest, *, actor, at, ip_addresses=()) -> dict:
     """Make the inventory and the ledger what a done request asked for; return what changed.
 
     Runs inside the transaction that marks the request done: a refusal of the ledger (the
@@ -436,7 +459,8 @@ def apply_change(change: ChangeRequest, *, actor, at) -> dict:
     wanted, host = change.requested, change.host
     ledger = {"reason": change.reason[:300], "actor": actor, "change_request": change, "at": at}
     if change.kind == ChangeKind.NEW_HOST:
-        host = register_host(change.system, status=HostStatus.RUNNING, **wanted, **ledger)
+        host = register_host(change.system, status=HostStatus.RUNNING,
+                             ip_addresses=ip_addresses, **wanted, **ledger)
         ChangeRequest.objects.filter(pk=change.pk).update(host=host)
         change.host = host
         return {"allocation": host_meters(host), "host": host.pk}

@@ -100,6 +100,9 @@ class ChangeDecisionSerializer(serializers.Serializer):
 class FinishSerializer(serializers.Serializer):
     succeeded = serializers.BooleanField()
     note = serializers.CharField(required=False, allow_blank=True, default="")
+    ip_addresses = serializers.ListField(
+        child=serializers.CharField(max_length=45), required=False, default=list,
+        max_length=32, help_text="A new host's addresses, as the cloud assigned them.")
 
 
 class NoteSerializer(serializers.Serializer):

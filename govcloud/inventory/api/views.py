@@ -109,7 +109,8 @@ class ChangeRequestViewSet(RestrictedObjectViewSet):
     def finish(self, request, pk=None):
         """Record a request in progress as done (applied to the ledger) or failed."""
         return self._act(serializers.FinishSerializer, changes.finish_change,
-                         lambda data: {"succeeded": data["succeeded"], "note": data["note"]})
+                         lambda data: {"succeeded": data["succeeded"], "note": data["note"],
+                                       "ip_addresses": data["ip_addresses"]})
 
     @extend_schema(request=serializers.NoteSerializer,
                    responses=serializers.ChangeRequestSerializer)

@@ -71,6 +71,16 @@ def test_a_resize_goes_from_draft_to_verified_and_reaches_the_ledger_only_when_d
                        "change.finish", "change.verify"]
 
 
+def test_addresses_are_given_only_to_a_new_host(cast):
+    change = approved(cast, draft(cast, vcpu=8, memory_gb=8))
+    changes.start_change(change, actor=cast.provider_operator)
+    with pytest.raises(ValidationError, match="Only a new host"):
+        changes.finish_change(change, actor=cast.provider_operator, succeeded=True,
+                              ip_addresses=["10.0.0.9"])
+    change.refresh_from_db()
+    assert change.status == ChangeStatus.IN_PROGRESS
+
+
 def test_a_failed_change_leaves_the_ledger_and_the_host_untouched(cast):
     before = allocated_by_meter(cast.contract_a)
     change = approved(cast, draft(cast, vcpu=16, memory_gb=32))
@@ -87,12 +97,19 @@ def test_a_failed_change_leaves_the_ledger_and_the_host_untouched(cast):
         changes.verify_change(change, actor=cast.purchaser_staff)
 
 
-def test_a_new_host_is_registered_when_done(cast):
-    change = done(cast, draft(cast, ChangeKind.NEW_HOST, name="a1-app-02", vcpu=2,
-                              memory_gb=4, standard_storage_gb=50,
-                              services=["host_monitoring", "host_antivirus"]))
+def test_a_new_host_is_registered_when_done_with_the_addresses_the_operator_gives(cast):
+    change = approved(cast, draft(cast, ChangeKind.NEW_HOST, name="a1-app-02", vcpu=2,
+                                  memory_gb=4, standard_storage_gb=50,
+                                  services=["host_monitoring", "host_antivirus"]))
+    changes.start_change(change, actor=cast.provider_operator)
+    with pytest.raises(ValidationError, match="Not an IP address: 10.0.0.300"):
+        changes.finish_change(change, actor=cast.provider_operator, succeeded=True,
+                              ip_addresses="10.0.8.21, 10.0.0.300")
+    changes.finish_change(change, actor=cast.provider_operator, succeeded=True,
+                          ip_addresses="10.0.8.21, 10.0.9.21")
     host = change.host
     assert host.name == "a1-app-02" and host.status == HostStatus.RUNNING
+    assert host.ip_addresses == ["10.0.8.21", "10.0.9.21"]
     assert change.applied["allocation"]["host_antivirus"] == 1
     assert AllocationEntry.objects.filter(host=host, change_request=change).count() == 5
 
