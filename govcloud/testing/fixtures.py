@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.db import transaction
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -14,6 +15,19 @@ from govcloud.testing.cast import Cast, build_cast
 def cast(db) -> Cast:
     """Two contracts and a person for every role (see govcloud/testing/cast.py)."""
     return build_cast()
+
+
+@pytest.fixture(scope="module")
+def shared_cast(django_db_setup, django_db_blocker) -> Cast:
+    """One cast for a whole module of tests that change nothing of it (the route walkers).
+
+    Built once inside a transaction that is rolled back after the module; each test runs
+    in a savepoint of its own inside it, so what a test writes is still undone. A module
+    uses it by overriding ``cast``: ``def cast(shared_cast, db): return shared_cast``.
+    """
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield build_cast()
+        transaction.set_rollback(True)
 
 
 @pytest.fixture

@@ -7,6 +7,13 @@ from django.urls import resolve
 
 from govcloud.testing.routes import PUBLIC_ROUTES, all_routes, object_in_contract
 
+
+@pytest.fixture
+def cast(shared_cast, db):
+    """The walkers change nothing of the cast: build it once per module."""
+    return shared_cast
+
+
 ROUTES = [route for route in all_routes() if route.name not in PUBLIC_ROUTES]
 LIST_ROUTES = [route for route in ROUTES if "pk" not in route.parameters]
 DETAIL_ROUTES = [route for route in ROUTES if "pk" in route.parameters]
