@@ -8,6 +8,7 @@ from govcloud.access.api import views as access_views
 from govcloud.accounts.api.views import AccountViewSet, CurrentUserView, SecurityPolicyView
 from govcloud.audit.api.views import AuditEventViewSet
 from govcloud.contract.api import views as contract_views
+from govcloud.inventory.api import spreadsheets as inventory_spreadsheets
 from govcloud.inventory.api import views as inventory_views
 
 router = DefaultRouter()
@@ -33,6 +34,10 @@ router.register("system-credentials", access_views.SystemCredentialViewSet,
 urlpatterns = [
     path("me/", CurrentUserView.as_view(), name="me"),
     path("allocation/", inventory_views.AllocationView.as_view(), name="allocation"),
+    path("inventory-import/", inventory_spreadsheets.InventoryImportView.as_view(),
+         name="inventory-import"),
+    path("inventory-export/", inventory_spreadsheets.InventoryExportView.as_view(),
+         name="inventory-export"),
     path("security-policy/", SecurityPolicyView.as_view(), name="security-policy"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves its start-up script as a file (?script), not inline: the CSP.

@@ -320,7 +320,8 @@ def withdraw_change(change: ChangeRequest, *, actor, request=None) -> ChangeRequ
     _require_own(actor, change)
     with transaction.atomic():
         _move(change, allowed={ChangeStatus.DRAFT, ChangeStatus.SUBMITTED,
-                               ChangeStatus.APPROVED}, to=ChangeStatus.WITHDRAWN)
+                               ChangeStatus.APPROVED}, to=ChangeStatus.WITHDRAWN,
+              withdrawn_at=timezone.now())
         _event("change.withdraw", change, actor, request)
     return change
 

@@ -261,6 +261,7 @@ class ChangeRequest(models.Model):
     )
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
     verification_note = models.TextField(_("verification note"), blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
 
     objects = RestrictedManager()
     scope_contract_field = "contract"

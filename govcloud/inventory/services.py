@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
+from govcloud.audit.services import record_event
+from govcloud.inventory.choices import SYSTEM_EDITOR_ROLES
 from govcloud.inventory.models import ApplicationSystem
 
 
@@ -34,3 +38,41 @@ def sync_contract_systems(contract, rows: list[dict]) -> list[ApplicationSystem]
             system.listed_in_contract = False
             system.save(update_fields=["listed_in_contract"])
     return kept
+
+
+#: What the purchaser's people may change of a system: its details, not its contract row.
+SYSTEM_DETAIL_FIELDS = (
+    "owner_department", "description", "business_contact", "business_phone",
+    "technical_contact", "technical_phone", "primary_data_center", "backup_data_center",
+    "high_availability",
+)
+
+
+def update_system_details(system: ApplicationSystem, *, actor, values: dict,
+                          request=None) -> ApplicationSystem:
+    """Change a system's department, contacts, data centers and availability.
+
+    The purchaser admin may, for the contract's systems, and the purchaser's staff for the
+    systems they are assigned to. Only SYSTEM_DETAIL_FIELDS change; what changed is audited.
+    """
+    visible = ApplicationSystem.objects.restrict(actor).filter(pk=system.pk).exists()
+    if actor.role not in SYSTEM_EDITOR_ROLES or not visible:
+        raise PermissionDenied(_("Only the purchaser's admin and the staff of this system edit "
+                                 "its details."))
+    unknown = set(values) - set(SYSTEM_DETAIL_FIELDS)
+    if unknown:
+        raise ValidationError(_("These are not details of a system: %(fields)s.")
+                              % {"fields": ", ".join(sorted(unknown))})
+    before = {field: getattr(system, field) for field in values}
+    for field, value in values.items():
+        setattr(system, field, value.strip() if isinstance(value, str) else value)
+    changed = [field for field in values if getattr(system, field) != before[field]]
+    if not changed:
+        return system
+    system.full_clean()
+    with transaction.atomic():
+        system.save(update_fields=changed)
+        record_event("inventory.system_update", actor=actor, request=request, target=system,
+                     details={"before": {field: before[field] for field in changed},
+                              "after": {field: getattr(system, field) for field in changed}})
+    return system

@@ -1,10 +1,87 @@
-"""Inventory pages: application systems and cloud hosts (read-only for now)."""
+"""Inventory pages: systems and hosts, change requests and their workflow (C-9, C-17), the
+work queue, the allocation ledger and the allocation against the contract (C-7)."""
 
 from __future__ import annotations
 
-from govcloud.inventory.filtersets import ApplicationSystemFilterSet, CloudHostFilterSet
-from govcloud.inventory.models import ApplicationSystem, CloudHost, systems_with_host_count
-from govcloud.lib.views import FilteredListView, RestrictedDetailView
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.generic import ListView, TemplateView
+from django.views.generic.detail import SingleObjectMixin
+
+from govcloud.access.views import ObjectActionView, add_errors
+from govcloud.accounts.choices import CONTRACT_WIDE_ROLES, SYSTEM_SCOPED_ROLES, Role
+from govcloud.accounts.services import has_second_factor
+from govcloud.inventory import changes, services
+from govcloud.inventory.choices import (
+    APPROVER_ROLES,
+    EXECUTOR_ROLES,
+    HOST_KINDS,
+    OPEN_CHANGE_STATUSES,
+    OPERATION_KINDS,
+    REQUESTER_ROLES,
+    SYSTEM_EDITOR_ROLES,
+    ChangeKind,
+    ChangeStatus,
+    HostStatus,
+)
+from govcloud.inventory.filtersets import (
+    AllocationEntryFilterSet,
+    ApplicationSystemFilterSet,
+    ChangeRequestFilterSet,
+    CloudHostFilterSet,
+)
+from govcloud.inventory.forms import (
+    AllocationForm,
+    ChangeRequestForm,
+    FinishForm,
+    NoteForm,
+    SubmitForm,
+    SystemDetailsForm,
+)
+from govcloud.inventory.ledger import allocated_by_meter, allocation_seen_by, running_hosts
+from govcloud.inventory.models import (
+    AllocationEntry,
+    ApplicationSystem,
+    ChangeRequest,
+    CloudHost,
+    HostStatusChange,
+    systems_with_host_count,
+)
+from govcloud.inventory.presenters import (
+    WAITING_FOR,
+    allocation_rows,
+    catalog_of,
+    host_request_kinds,
+    label_entries,
+    requested_rows,
+    timeline,
+)
+from govcloud.lib.views import FilteredListView, RestrictedDetailView, RestrictedMixin
+
+#: Roles that work with the inventory of a contract (the platform administrators do not).
+INVENTORY_ROLES = CONTRACT_WIDE_ROLES | SYSTEM_SCOPED_ROLES
+RECENT = 10
+#: An item this full of its contracted quantity is shown as nearly used up.
+NEARLY_FULL_PERCENT = 90
+#: From this share on, the bar of an item turns from "plenty" to "watch".
+WATCH_PERCENT = 75
+
+
+def _ledger_of(user, **lookups):
+    return (AllocationEntry.objects.restrict(user).filter(**lookups)
+            .select_related("contract", "system", "host", "change_request")
+            .order_by("-recorded_at", "-pk"))
+
+
+def _changes_of(user, **lookups):
+    return (ChangeRequest.objects.restrict(user).filter(**lookups)
+            .select_related("system", "host", "created_by"))
+
+
+# --- systems ----------------------------------------------------------------------------
 
 
 class SystemListView(FilteredListView):
@@ -18,6 +95,63 @@ class SystemDetailView(RestrictedDetailView):
     model = ApplicationSystem
     queryset = ApplicationSystem.objects.select_related("contract", "vendor")
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user, system = self.request.user, self.object
+        context.update(
+            can_edit=user.role in SYSTEM_EDITOR_ROLES,
+            can_request=user.role in REQUESTER_ROLES,
+            shows_operations=user.role in INVENTORY_ROLES,
+            hosts=CloudHost.objects.restrict(user).filter(system=system),
+        )
+        if not context["shows_operations"]:
+            return context
+        catalog = catalog_of(system.contract)
+        allocated = allocated_by_meter(system.contract, system=system)
+        context.update(
+            subscriptions=[(catalog[meter], allocated.get(meter, 0))
+                           for meter in changes.SYSTEM_METERS if meter in catalog],
+            allocation=[(item, allocated[meter]) for meter, item in catalog.items()
+                        if allocated.get(meter)],
+            recent_changes=_changes_of(user, system=system)[:RECENT],
+            recent_entries=_ledger_of(user, system=system)[:RECENT],
+        )
+        label_entries(context["recent_entries"])
+        return context
+
+
+class SystemEditView(RestrictedMixin, SingleObjectMixin, TemplateView):
+    """The details the purchaser keeps of a system; others are told who may edit them."""
+
+    model = ApplicationSystem
+    write_roles = SYSTEM_EDITOR_ROLES
+    template_name = "inventory/applicationsystem_form.html"
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        may_edit = request.user.role in SYSTEM_EDITOR_ROLES
+        form = SystemDetailsForm(system=self.object) if may_edit else None
+        return self.render_to_response(self.get_context_data(form=form))
+
+    def post(self, request, *args, **kwargs):
+        self.object = system = self.get_object()
+        form = SystemDetailsForm(request.POST, system=system)
+        if form.is_valid():
+            try:
+                services.update_system_details(system, actor=request.user,
+                                               values=form.cleaned_data, request=request)
+            except ValidationError as error:
+                add_errors(form, error)
+            else:
+                messages.success(request, _("The details of %(system)s are saved.")
+                                 % {"system": system})
+                return redirect("system-detail", pk=system.pk)
+        system.refresh_from_db()
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+# --- hosts ------------------------------------------------------------------------------
+
 
 class HostListView(FilteredListView):
     model = CloudHost
@@ -29,3 +163,407 @@ class HostListView(FilteredListView):
 class HostDetailView(RestrictedDetailView):
     model = CloudHost
     queryset = CloudHost.objects.select_related("system__contract")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user, host = self.request.user, self.object
+        entries = _ledger_of(user, host=host)[:RECENT * 2]
+        label_entries(entries)
+        context.update(
+            request_kinds=host_request_kinds(host) if user.role in REQUESTER_ROLES else [],
+            status_changes=HostStatusChange.objects.restrict(user).filter(host=host)
+            .order_by("-changed_at", "-pk"),
+            recent_entries=entries,
+            recent_changes=_changes_of(user, host=host)[:RECENT * 2],
+        )
+        return context
+
+
+# --- change requests --------------------------------------------------------------------
+
+
+class ChangeRequestListView(FilteredListView):
+    model = ChangeRequest
+    queryset = ChangeRequest.objects.select_related("contract", "system", "host", "created_by")
+    filterset_class = ChangeRequestFilterSet
+    partial_template_name = "inventory/_partials/change_table.html"
+
+
+class ChangeRequestDetailView(RestrictedDetailView):
+    model = ChangeRequest
+    queryset = ChangeRequest.objects.select_related(
+        "contract", "system", "host", "created_by", "decided_by", "started_by", "finished_by",
+        "verified_by")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        change, user = self.object, self.request.user
+        catalog = catalog_of(change.contract)
+        context.update(
+            timeline=timeline(change),
+            waiting_for=WAITING_FOR.get(change.status),
+            requested_rows=requested_rows(change, catalog),
+            is_operation=change.kind in OPERATION_KINDS,
+            entries=_ledger_of(user, change_request=change),
+            **self._allocation(change, catalog),
+            **self._actions(change, user),
+        )
+        label_entries(context["entries"])
+        for name, form_class in (("submit_form", SubmitForm), ("decision_form", NoteForm),
+                                 ("finish_form", FinishForm), ("verify_form", NoteForm)):
+            context.setdefault(name, form_class(prefix=name.removesuffix("_form")))
+        if change.kind != ChangeKind.NEW_HOST:
+            context["finish_form"].fields.pop("ip_addresses", None)
+        return context
+
+    @staticmethod
+    def _allocation(change: ChangeRequest, catalog: dict) -> dict:
+        applied = (change.applied or {}).get("allocation")
+        if applied is not None:
+            return {"applied_rows": allocation_rows(applied, catalog)}
+        if change.status not in OPEN_CHANGE_STATUSES:
+            return {}
+        current = allocated_by_meter(change.contract)
+        return {"planned_rows": allocation_rows(changes.planned_allocation(change), catalog,
+                                                current)}
+
+    @staticmethod
+    def _actions(change: ChangeRequest, user) -> dict:
+        status = change.status
+        own = change.created_by_id == user.pk and user.role in REQUESTER_ROLES
+        actions = {
+            "can_submit": own and status == ChangeStatus.DRAFT,
+            "can_withdraw": own and status in (ChangeStatus.DRAFT, ChangeStatus.SUBMITTED,
+                                               ChangeStatus.APPROVED),
+            "can_decide": user.role in APPROVER_ROLES and status == ChangeStatus.SUBMITTED,
+            "can_start": user.role in EXECUTOR_ROLES and status == ChangeStatus.APPROVED,
+            "can_finish": user.role in EXECUTOR_ROLES and status == ChangeStatus.IN_PROGRESS,
+            "can_verify": own and status == ChangeStatus.DONE,
+        }
+        if actions["can_submit"] and change.kind in OPERATION_KINDS:
+            actions["has_second_factor"] = has_second_factor(user)
+        return actions
+
+
+class ChangeRequestCreateView(RestrictedMixin, TemplateView):
+    """Draft a change of a system the requester sees, and submit it at once if asked.
+
+    ``?system=&kind=&host=`` choose what is changed; the kind decides the value fields,
+    which an htmx request gets alone when the kind or the host is changed.
+    """
+
+    model = ChangeRequest
+    write_roles = REQUESTER_ROLES
+    template_name = "inventory/changerequest_form.html"
+    partial_template_name = "inventory/_partials/change_fields.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        user = request.user
+        if user.is_authenticated and request.method == "GET" and user.role not in REQUESTER_ROLES:
+            messages.error(request, _("Only the purchaser's staff and the app vendors ask for "
+                                      "changes of their systems."))
+            return redirect("change-request-list")
+        return super().dispatch(request, *args, **kwargs)
+
+    def target(self, params) -> tuple[ApplicationSystem | None, str, CloudHost | None]:
+        """Return the system, kind and host named by ``params``; one not visible is a 404."""
+        user = self.request.user
+        system = _visible(ApplicationSystem.objects.restrict(user), params.get("system"))
+        host = None
+        if system is not None:
+            host = _visible(CloudHost.objects.restrict(user).filter(system=system),
+                            params.get("host"))
+        kind = params.get("kind")
+        if kind not in ChangeKind.values:
+            kind = ChangeKind.RESIZE if host else ChangeKind.NEW_HOST
+        return system, kind, host if kind in HOST_KINDS else None
+
+    def get(self, request, *args, **kwargs):
+        system, kind, host = self.target(request.GET)
+        if system is None:
+            systems = ApplicationSystem.objects.restrict(request.user)
+            return self.render_to_response({"systems": systems, "kind": kind})
+        form = ChangeRequestForm(kind=kind, system=system, host=host)
+        context = self._context(form, system, kind, host)
+        if request.headers.get("HX-Request"):
+            return render(request, self.partial_template_name, context)
+        return self.render_to_response(context)
+
+    def post(self, request, *args, **kwargs):
+        system, kind, host = self.target(request.POST)
+        if system is None:
+            raise Http404("no system")
+        form = ChangeRequestForm(request.POST, kind=kind, system=system, host=host)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                change = changes.create_change(
+                    actor=request.user, system=system, kind=kind, host=host,
+                    requested=form.requested(), reason=data["reason"],
+                    risk_assessment=data["risk_assessment"],
+                    fallback_plan=data["fallback_plan"], request=request)
+            except ValidationError as error:
+                add_errors(form, error)
+            else:
+                if request.POST.get("action") == "submit":
+                    self._submit(change, data.get("second_factor", ""))
+                else:
+                    messages.success(request, _("The draft is saved; submit it when ready."))
+                return redirect("change-request-detail", pk=change.pk)
+        context = self._context(form, system, kind, host)
+        return self.render_to_response(context, status=400)
+
+    def _submit(self, change: ChangeRequest, second_factor: str) -> None:
+        request = self.request
+        try:
+            changes.submit_change(change, actor=request.user, second_factor=second_factor,
+                                  request=request)
+        except ValidationError as error:
+            messages.error(request, _("The draft is saved but not submitted: %(reason)s")
+                           % {"reason": " ".join(error.messages)})
+        else:
+            messages.success(request, _("The request is submitted to the purchaser admin."))
+
+    def _context(self, form, system, kind, host) -> dict:
+        user = self.request.user
+        return {
+            "form": form, "system": system, "kind": kind, "host": host,
+            "kinds": ChangeKind.choices, "needs_host": kind in HOST_KINDS,
+            "hosts": CloudHost.objects.restrict(user).filter(system=system)
+            .exclude(status=HostStatus.DECOMMISSIONED),
+            "is_operation": kind in OPERATION_KINDS,
+            "has_second_factor": has_second_factor(user) if kind in OPERATION_KINDS else True,
+        }
+
+
+def _visible(queryset, pk):
+    """Return the object of ``queryset`` with the primary key ``pk`` (None if none is
+    named); one that is not visible, or a key that is not a number, is a 404."""
+    if pk in (None, ""):
+        return None
+    if not str(pk).isdigit():
+        raise Http404("not an id")
+    return get_object_or_404(queryset, pk=pk)
+
+
+class ChangeActionView(ObjectActionView):
+    """One step of a request, posted from its page; a refusal shows the page again (400)."""
+
+    model = ChangeRequest
+    queryset = ChangeRequest.objects.select_related("contract", "system", "host")
+    form_class = NoteForm
+    form_context_name = ""
+    success_message = ""
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        prefix = self.form_context_name.removesuffix("_form")
+        form = self.form_class(request.POST, prefix=prefix)
+        if form.is_valid():
+            try:
+                self.act(form.cleaned_data)
+            except ValidationError as error:
+                add_errors(form, error)
+            else:
+                messages.success(request, self.success_message)
+                return redirect("change-request-detail", pk=self.object.pk)
+        for error in form.non_field_errors():
+            messages.error(request, error)  # shown even where the form itself is not
+        self.object.refresh_from_db()
+        view = ChangeRequestDetailView(request=request, kwargs=self.kwargs, object=self.object)
+        context = view.get_context_data(object=self.object, **{self.form_context_name: form})
+        return render(request, "inventory/changerequest_detail.html", context, status=400)
+
+
+class ChangeSubmitView(ChangeActionView):
+    write_roles = REQUESTER_ROLES
+    form_class = SubmitForm
+    form_context_name = "submit_form"
+
+    def act(self, data) -> None:
+        changes.submit_change(self.object, actor=self.request.user,
+                              second_factor=data["second_factor"], request=self.request)
+        self.success_message = _("The request is submitted to the purchaser admin.")
+
+
+class ChangeWithdrawView(ChangeActionView):
+    write_roles = REQUESTER_ROLES
+    form_context_name = "withdraw_form"
+
+    def act(self, data) -> None:
+        changes.withdraw_change(self.object, actor=self.request.user, request=self.request)
+        self.success_message = _("The request is withdrawn.")
+
+
+class ChangeDecideView(ChangeActionView):
+    write_roles = APPROVER_ROLES
+    form_context_name = "decision_form"
+
+    def act(self, data) -> None:
+        approve = self.request.POST.get("decision") == "approve"
+        changes.decide_change(self.object, actor=self.request.user, approve=approve,
+                              note=data["note"], request=self.request)
+        self.success_message = (_("The request is approved.") if approve
+                                else _("The request is rejected."))
+
+
+class ChangeStartView(ChangeActionView):
+    write_roles = EXECUTOR_ROLES
+    form_context_name = "start_form"
+
+    def act(self, data) -> None:
+        changes.start_change(self.object, actor=self.request.user, request=self.request)
+        self.success_message = _("The change is started; mark it done or failed when it is.")
+
+
+class ChangeFinishView(ChangeActionView):
+    write_roles = EXECUTOR_ROLES
+    form_class = FinishForm
+    form_context_name = "finish_form"
+
+    def act(self, data) -> None:
+        succeeded = self.request.POST.get("outcome") == "done"
+        changes.finish_change(self.object, actor=self.request.user, succeeded=succeeded,
+                              note=data["note"], ip_addresses=data["ip_addresses"],
+                              request=self.request)
+        self.success_message = (_("The change is done; the inventory and the ledger are "
+                                  "updated.") if succeeded else _("The change is recorded as "
+                                                                   "failed; nothing changed."))
+
+
+class ChangeVerifyView(ChangeActionView):
+    write_roles = REQUESTER_ROLES
+    form_context_name = "verify_form"
+
+    def act(self, data) -> None:
+        changes.verify_change(self.object, actor=self.request.user, note=data["note"],
+                              request=self.request)
+        self.success_message = _("The change is verified.")
+
+
+# --- the work queue ---------------------------------------------------------------------
+
+
+def _section(key: str, title, rows, empty) -> dict:
+    return {"key": key, "title": title, "rows": list(rows), "empty": empty}
+
+
+class ChangeQueueView(RestrictedMixin, ListView):
+    """What waits for whom: decisions for the purchaser admin, approved and running changes
+    for the provider, drafts and done changes for their requesters. Oldest first."""
+
+    model = ChangeRequest
+    queryset = ChangeRequest.objects.select_related("contract", "system", "host", "created_by")
+    template_name = "inventory/change_queue.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["sections"] = self.sections(context["object_list"], self.request.user)
+        return context
+
+    @staticmethod
+    def sections(visible, user) -> list[dict]:
+        submitted = visible.filter(status=ChangeStatus.SUBMITTED).order_by("submitted_at")
+        approved = visible.filter(status=ChangeStatus.APPROVED).order_by("decided_at")
+        running = visible.filter(status=ChangeStatus.IN_PROGRESS).order_by("started_at")
+        nothing = _("Nothing waits.")
+        if user.role in REQUESTER_ROLES:
+            own = visible.filter(created_by=user).order_by("created_at")
+            return [
+                _section("drafts", _("Your drafts, not yet submitted"),
+                         own.filter(status=ChangeStatus.DRAFT), nothing),
+                _section("verify", _("Done by the provider, waiting for your verification"),
+                         own.filter(status=ChangeStatus.DONE), nothing),
+                _section("others", _("Your requests waiting for others"),
+                         own.filter(status__in=[ChangeStatus.SUBMITTED, ChangeStatus.APPROVED,
+                                                ChangeStatus.IN_PROGRESS]), nothing),
+            ]
+        if user.role == Role.PURCHASER_ADMIN:
+            return [
+                _section("decide", _("Waiting for your decision"), submitted, nothing),
+                _section("start", _("Approved, waiting for the provider to start"), approved,
+                         nothing),
+                _section("running", _("In progress at the provider"), running, nothing),
+            ]
+        provider = [
+            _section("start", _("Approved, waiting to be started"), approved, nothing),
+            _section("running", _("In progress"), running, nothing),
+        ]
+        if user.role == Role.SUPERVISOR:
+            return [_section("decide", _("Waiting for the purchaser admin's decision"),
+                             submitted, nothing), *provider]
+        if user.role in (Role.PROVIDER_OPERATOR, Role.PROVIDER_MANAGER):
+            return provider
+        return []
+
+
+# --- the ledger and the allocation ------------------------------------------------------
+
+
+class AllocationEntryListView(FilteredListView):
+    model = AllocationEntry
+    queryset = AllocationEntry.objects.select_related(
+        "contract", "system", "host", "change_request").order_by("-recorded_at", "-pk")
+    filterset_class = AllocationEntryFilterSet
+    partial_template_name = "inventory/_partials/ledger_table.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        label_entries(context["object_list"])
+        return context
+
+
+class AllocationView(RestrictedMixin, TemplateView):
+    """Per catalog item: contracted, allocated, headroom, at a moment (C-7).
+
+    Contract-wide roles see the contract's whole allocation; the purchaser's staff and the
+    app vendors see what their systems are allocated, against the same contracted figures.
+    """
+
+    template_name = "inventory/allocation.html"
+
+    def get(self, request, *args, **kwargs):
+        user = request.user
+        if user.role not in INVENTORY_ROLES:
+            raise PermissionDenied("the allocation is for the people of a contract")
+        form = AllocationForm(request.GET or None, user=user)
+        contracts = form.fields["contract"].queryset
+        if request.GET.get("contract") and not contracts.filter(
+                pk=_visible_pk(request.GET["contract"])).exists():
+            raise Http404("no such contract")
+        form.is_valid()  # an unreadable moment is shown on the form; the contract still counts
+        cleaned = getattr(form, "cleaned_data", {})
+        contract = cleaned.get("contract") or contracts.first()
+        at = cleaned.get("at")
+        context = self.get_context_data(form=form, contract=contract, at=at)
+        if contract is not None:
+            context.update(self.allocation(user, contract, at))
+        return self.render_to_response(context)
+
+    @staticmethod
+    def allocation(user, contract, at) -> dict:
+        items, whole = allocation_seen_by(user, contract, at)
+        rows = []
+        for item in items:
+            percent = round(item.allocated * 100 / item.contracted, 1) if item.contracted else 0
+            most = item.contracted or 1
+            rows.append({"item": item, "percent": percent, "max": most,
+                         "low": most * WATCH_PERCENT / 100,
+                         "high": most * NEARLY_FULL_PERCENT / 100,
+                         "nearly_full": percent >= NEARLY_FULL_PERCENT})
+        chart = {
+            "names": [f"{row['item'].number}. {row['item'].name}" for row in rows],
+            "percents": [row["percent"] for row in rows],
+            "details": [f"{row['item'].allocated} / {row['item'].contracted} "
+                        f"{row['item'].unit} ({row['percent']}%)" for row in rows],
+            "allocated": _("Allocated"), "contracted": _("Contracted"),
+        }
+        systems = None if whole else ApplicationSystem.objects.restrict(user)
+        running = running_hosts(contract, at, systems=systems)
+        return {"rows": rows, "whole_contract": whole, "running": running, "chart": chart}
+
+
+def _visible_pk(value: str) -> int:
+    if not value.isdigit():
+        raise Http404("not an id")
+    return int(value)

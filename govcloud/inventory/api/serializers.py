@@ -14,13 +14,8 @@ from govcloud.inventory.models import (
     ChangeRequest,
     CloudHost,
 )
+from govcloud.inventory.services import SYSTEM_DETAIL_FIELDS
 from govcloud.lib.api import RestrictedChoicesMixin
-
-SYSTEM_DETAIL_FIELDS = [
-    "owner_department", "description", "business_contact", "business_phone",
-    "technical_contact", "technical_phone", "primary_data_center", "backup_data_center",
-    "high_availability",
-]
 
 
 class ApplicationSystemSerializer(serializers.ModelSerializer):
@@ -69,7 +64,7 @@ class ChangeRequestSerializer(RestrictedChoicesMixin, serializers.ModelSerialize
             "submitted_at", "identity_confirmed_at", "decided_by", "decided_at",
             "decision_note", "started_by", "started_at", "driver", "driver_reference",
             "finished_by", "finished_at", "outcome_note", "applied", "verified_by",
-            "verified_at", "verification_note", "planned_allocation",
+            "verified_at", "verification_note", "withdrawn_at", "planned_allocation",
         ]
         read_only_fields = [name for name in fields if name not in {
             "system", "host", "kind", "requested", "reason", "risk_assessment",

@@ -7,6 +7,7 @@ from dataclasses import asdict
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -14,8 +15,18 @@ from rest_framework.views import APIView
 from govcloud.contract.models import Contract
 from govcloud.inventory import changes
 from govcloud.inventory.api import serializers
-from govcloud.inventory.choices import APPROVER_ROLES, EXECUTOR_ROLES, REQUESTER_ROLES
-from govcloud.inventory.filtersets import ApplicationSystemFilterSet, CloudHostFilterSet
+from govcloud.inventory.choices import (
+    APPROVER_ROLES,
+    EXECUTOR_ROLES,
+    REQUESTER_ROLES,
+    SYSTEM_EDITOR_ROLES,
+)
+from govcloud.inventory.filtersets import (
+    AllocationEntryFilterSet,
+    ApplicationSystemFilterSet,
+    ChangeRequestFilterSet,
+    CloudHostFilterSet,
+)
 from govcloud.inventory.ledger import allocation_seen_by, running_hosts
 from govcloud.inventory.models import (
     AllocationEntry,
@@ -24,13 +35,32 @@ from govcloud.inventory.models import (
     CloudHost,
     systems_with_host_count,
 )
-from govcloud.lib.api import RestrictedObjectViewSet, RestrictedReadOnlyViewSet, call_service
+from govcloud.inventory.services import update_system_details
+from govcloud.lib.api import (
+    LookupBeforeMethodCheckMixin,
+    RestrictedObjectViewSet,
+    RestrictedReadOnlyViewSet,
+    call_service,
+)
 
 
-class ApplicationSystemViewSet(RestrictedReadOnlyViewSet):
+class ApplicationSystemViewSet(LookupBeforeMethodCheckMixin, mixins.ListModelMixin,
+                               mixins.RetrieveModelMixin, mixins.UpdateModelMixin,
+                               viewsets.GenericViewSet):
+    """Systems; PATCH changes their details (the purchaser admin, or staff of the system)."""
+
     queryset = systems_with_host_count().select_related("vendor")
     serializer_class = serializers.ApplicationSystemSerializer
     filterset_class = ApplicationSystemFilterSet
+    write_roles = SYSTEM_EDITOR_ROLES
+    http_method_names = ["get", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return super().get_queryset().restrict(self.request.user)
+
+    def perform_update(self, serializer):
+        call_service(update_system_details, serializer.instance, actor=self.request.user,
+                     values=serializer.validated_data, request=self.request)
 
 
 class CloudHostViewSet(RestrictedReadOnlyViewSet):
@@ -44,6 +74,7 @@ class ChangeRequestViewSet(RestrictedObjectViewSet):
 
     queryset = ChangeRequest.objects.select_related("contract", "system", "host")
     serializer_class = serializers.ChangeRequestSerializer
+    filterset_class = ChangeRequestFilterSet
 
     @property
     def write_roles(self) -> frozenset:
@@ -126,6 +157,7 @@ class AllocationEntryViewSet(RestrictedReadOnlyViewSet):
 
     queryset = AllocationEntry.objects.all()
     serializer_class = serializers.AllocationEntrySerializer
+    filterset_class = AllocationEntryFilterSet
 
 
 class AllocationView(APIView):

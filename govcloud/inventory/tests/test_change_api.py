@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import connection
 from django.test import override_settings
 
+from govcloud.audit.models import AuditEvent
 from govcloud.inventory import changes
 from govcloud.inventory.choices import ChangeKind, ChangeStatus
 from govcloud.inventory.ledger import allocated_by_meter
@@ -244,3 +245,46 @@ def test_two_operators_finishing_at_once_apply_the_change_once(django_db_setup):
     assert sorted(outcomes) == ["ValidationError", "applied"], outcomes
     assert allocated_by_meter(cast.contract_a)["vcpu"] == before + 4
     assert AllocationEntry.objects.filter(change_request=change).count() == 1
+
+
+def test_the_purchaser_edits_a_systems_details_through_the_api(cast, client_for):
+    staff = api(client_for, cast.purchaser_staff)
+    response = staff.patch(f"/api/systems/{cast.system_a1.pk}/", {
+        "primary_data_center": "主中心", "high_availability": True,
+        "technical_contact": "赵工", "label": "renamed"}, content_type="application/json")
+    assert response.status_code == 200, response.json()
+    cast.system_a1.refresh_from_db()
+    assert (cast.system_a1.primary_data_center, cast.system_a1.high_availability) == (
+        "主中心", True)
+    assert cast.system_a1.label != "renamed"  # read only: the contract names it
+    assert AuditEvent.objects.filter(action="inventory.system_update",
+                                     target_id=str(cast.system_a1.pk)).exists()
+
+
+@pytest.mark.parametrize(("who", "system", "body", "code"), [
+    ("vendor_a", "system_a1", {"technical_contact": "x"}, 403),
+    ("provider_operator", "system_a1", {"technical_contact": "x"}, 403),
+    ("purchaser_staff", "system_a2", {"technical_contact": "x"}, 404),
+    ("outsider", "system_a1", {"technical_contact": "x"}, 404),
+    ("purchaser_admin", "system_a1", {"high_availability": "maybe"}, 400),
+    ("purchaser_admin", "system_a1", {"business_phone": "1" * 41}, 400),
+])
+def test_system_details_refuse_the_wrong_person_and_bad_values(cast, client_for, who, system,
+                                                               body, code):
+    target = getattr(cast, system)
+    before = {field: getattr(target, field) for field in body}
+    response = api(client_for, getattr(cast, who)).patch(
+        f"/api/systems/{target.pk}/", body, content_type="application/json")
+    assert response.status_code == code, response.content
+    target.refresh_from_db()
+    assert {field: getattr(target, field) for field in body} == before
+
+
+def test_change_requests_and_ledger_entries_filter_in_the_api(cast, client_for):
+    client = api(client_for, cast.purchaser_admin)
+    submitted = client.get("/api/change-requests/?status=submitted").json()["results"]
+    assert submitted and {row["status"] for row in submitted} == {"submitted"}
+    entries = client.get(f"/api/allocation-entries/?system={cast.system_a2.pk}").json()
+    assert entries["count"] and {row["system"] for row in entries["results"]} == {
+        cast.system_a2.pk}
+    assert client.get("/api/change-requests/?status=nonsense").status_code == 400

@@ -102,7 +102,7 @@ def test_a_new_host_is_registered_when_done_with_the_addresses_the_operator_give
                                   memory_gb=4, standard_storage_gb=50,
                                   services=["host_monitoring", "host_antivirus"]))
     changes.start_change(change, actor=cast.provider_operator)
-    with pytest.raises(ValidationError, match="Not an IP address: 10.0.0.300"):
+    with pytest.raises(ValidationError, match=r"Not an IP address: 10\.0\.0\.300"):
         changes.finish_change(change, actor=cast.provider_operator, succeeded=True,
                               ip_addresses="10.0.8.21, 10.0.0.300")
     changes.finish_change(change, actor=cast.provider_operator, succeeded=True,
