@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext_lazy as _
 
 
 class DriverError(Exception):
@@ -35,6 +36,8 @@ class ExecutionDriver:
 
     #: Stored on each change it carries out, so the evidence says how a change was made.
     name = ""
+    #: How the pages name it.
+    label = ""
     #: Whether an operator confirms the outcome (True) or the driver reports it.
     confirmed_by_operator = True
 
@@ -54,6 +57,7 @@ class ManualDriver(ExecutionDriver):
     """The operator does the change by hand and confirms it in govcloud."""
 
     name = "manual"
+    label = _("by hand in the cloud's console, confirmed by the operator")
 
     def start(self, change) -> str:
         return ""

@@ -21,6 +21,8 @@ from govcloud.lib.filters import visible_to_requester
 #: Catalog items have long names; a select as wide as the page helps nobody.
 MAX_CHOICE_LABEL = 28
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"})
+#: A yes/no filter whose empty choice reads "All", not django-filter's "Unknown".
+YES_NO_ALL = [("", _("All")), ("true", _("Yes")), ("false", _("No"))]
 
 
 def _user(filterset):
@@ -54,7 +56,11 @@ class ApplicationSystemFilterSet(django_filters.FilterSet):
     data_center = django_filters.ChoiceFilter(
         method="in_data_center", label=_("Data center"), choices=[],
     )
-    high_availability = django_filters.BooleanFilter(label=_("High availability"))
+    high_availability = django_filters.BooleanFilter(
+        label=_("High availability"), widget=forms.Select(choices=YES_NO_ALL))
+    listed_in_contract = django_filters.BooleanFilter(
+        label=_("Listed in the current contract version"),
+        widget=forms.Select(choices=YES_NO_ALL))
 
     class Meta:
         model = ApplicationSystem

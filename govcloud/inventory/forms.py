@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.forms.models import fields_for_model, model_to_dict
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from govcloud.contract.models import Contract
@@ -185,3 +186,9 @@ class AllocationForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["contract"].queryset = Contract.objects.restrict(user)
+
+    def clean_at(self):
+        moment = self.cleaned_data.get("at")
+        if moment is not None and moment > timezone.now():
+            raise forms.ValidationError(_("The allocation of a future moment is not known yet."))
+        return moment

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy
 
 from govcloud.contract.models import CatalogItem
 from govcloud.inventory.choices import ChangeKind, ChangeStatus, HostStatus
+from govcloud.inventory.drivers import current_driver
 from govcloud.inventory.forms import QUANTITY_LABELS
 from govcloud.inventory.ledger import allocated_by_meter
 from govcloud.inventory.models import ChangeRequest, CloudHost
@@ -58,12 +59,19 @@ WAITING_FOR = {
 }
 
 
+def driver_label(name: str) -> str:
+    """Return how people know the driver that carried a change out."""
+    driver = current_driver()
+    return str(driver.label) if name == driver.name and driver.label else name
+
+
 def timeline(change: ChangeRequest) -> list[dict]:
     """Return the stamps of a request, oldest first: what happened, when, by whom."""
     decided = _("Rejected") if change.status == ChangeStatus.REJECTED else _("Approved")
     finished = _("Failed") if change.status == ChangeStatus.FAILED else _("Done")
     started_detail = " · ".join(filter(None, [
-        _("driver %(driver)s") % {"driver": change.driver} if change.driver else "",
+        _("driver: %(driver)s") % {"driver": driver_label(change.driver)} if change.driver
+        else "",
         _("reference %(reference)s") % {"reference": change.driver_reference}
         if change.driver_reference else "",
     ]))
@@ -118,7 +126,9 @@ def requested_rows(change: ChangeRequest, catalog: dict) -> list[dict]:
 def allocation_rows(deltas: dict, catalog: dict, current: dict | None = None) -> list[dict]:
     """Return one row per catalog item a change moves, with the headroom left now."""
     rows = []
-    for meter, delta in deltas.items():
+    in_catalog_order = sorted(deltas.items(), key=lambda pair: (
+        catalog[pair[0]].number if pair[0] in catalog else 10**6, pair[0]))
+    for meter, delta in in_catalog_order:
         item = catalog.get(meter)
         row = {"meter": meter, "item": item, "delta": delta}
         if item is not None and current is not None:

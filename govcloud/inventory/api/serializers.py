@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -139,6 +140,9 @@ class AllocationQuerySerializer(serializers.Serializer):
     at = serializers.DateTimeField(required=False, help_text="A past moment (ISO 8601).")
 
     def validate_at(self, moment):
-        if not 2000 <= moment.year < 2100:
-            raise serializers.ValidationError(_("Give a moment between 2000 and 2099."))
+        if moment.year < 2000:
+            raise serializers.ValidationError(_("Give a moment from 2000 on."))
+        if moment > timezone.now():
+            raise serializers.ValidationError(
+                _("The allocation of a future moment is not known yet."))
         return moment

@@ -184,6 +184,7 @@ def test_the_allocation_endpoint_shows_the_whole_contract_or_ones_own_systems(ca
 
 @pytest.mark.parametrize(("query", "code"), [
     ("contract=abc", 400), ("contract=0", 400), ("at=yesterday", 400), ("", 200),
+    ("at=2999-01-01T00:00:00Z", 400), ("at=1999-12-31T00:00:00Z", 400),
 ])
 def test_the_allocation_endpoint_explains_bad_queries(cast, client_for, query, code):
     response = api(client_for, cast.supervisor).get(f"/api/allocation/?{query}")

@@ -101,8 +101,8 @@ def test_a_resize_goes_from_the_form_to_verified_through_the_pages(cast, people)
     assert (cast.host_a1.vcpu, cast.host_a1.memory_gb) == (8, 16)
     assert allocated_by_meter(cast.contract_a)["vcpu"] == before + 4
     detail = staff.get(f"/inventory/changes/{change.pk}/").content.decode()
-    for text in ("Drafted", "Submitted", "Approved", "Started", "driver manual", "Done",
-                 "Verified", "已扩容", "确认无误", "Applied to the allocation",
+    for text in ("Drafted", "Submitted", "Approved", "Started", "driver: by hand in the cloud",
+                 "Done", "Verified", "已扩容", "确认无误", "Applied to the allocation",
                  "Ledger entries of this request"):
         assert text in detail, text
     host_page = staff.get(f"/hosts/{cast.host_a1.pk}/").content.decode()

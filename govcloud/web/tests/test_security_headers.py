@@ -157,3 +157,17 @@ def test_a_bad_hardening_value_stops_govcloud(monkeypatch, variable, value):
     monkeypatch.setenv("GOVCLOUD_SECURE_COOKIES", "true")
     with pytest.raises(ConfigurationError, match=variable):
         settings_with(monkeypatch, **{variable: value})
+
+
+
+def test_not_found_and_not_permitted_pages_keep_the_layout_and_language(cast, client_for):
+    staff = client_for(cast.purchaser_staff)
+    missing = staff.get(f"/systems/{cast.system_a2.pk}/")
+    assert missing.status_code == 404
+    page = missing.content.decode()
+    assert "未找到" in page and "mainnav" in page
+    supervisor = client_for(cast.supervisor)
+    supervisor.cookies["django_language"] = "en"
+    refused = supervisor.post(f"/systems/{cast.system_a1.pk}/edit/")
+    assert refused.status_code == 403
+    assert "Not permitted" in refused.content.decode()
