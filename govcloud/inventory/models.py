@@ -20,10 +20,12 @@ SYSTEM_ORDER = ("contract", "contract_row", "label")
 
 
 def systems_with_host_count():
-    """Return systems with ``host_count``; grouping drops Meta.ordering, so order again."""
-    return ApplicationSystem.objects.annotate(host_count=models.Count("hosts")).order_by(
-        *SYSTEM_ORDER
-    )
+    """Return systems with ``host_count``, the hosts not decommissioned; grouping drops
+    Meta.ordering, so order again."""
+    in_service = ~models.Q(hosts__status=HostStatus.DECOMMISSIONED)
+    return ApplicationSystem.objects.annotate(
+        host_count=models.Count("hosts", filter=in_service)
+    ).order_by(*SYSTEM_ORDER)
 
 
 class ApplicationSystem(models.Model):

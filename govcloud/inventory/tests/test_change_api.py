@@ -289,3 +289,15 @@ def test_change_requests_and_ledger_entries_filter_in_the_api(cast, client_for):
     assert entries["count"] and {row["system"] for row in entries["results"]} == {
         cast.system_a2.pk}
     assert client.get("/api/change-requests/?status=nonsense").status_code == 400
+
+
+def test_a_decommissioned_host_no_longer_counts_for_its_system(cast, client_for):
+    client = api(client_for, cast.purchaser_admin)
+    assert client.get(f"/api/systems/{cast.system_a1.pk}/").json()["host_count"] == 1
+    change = changes.create_change(actor=cast.purchaser_staff, system=cast.system_a1,
+                                   kind=ChangeKind.DECOMMISSION, host=cast.host_a1, **TEXTS)
+    changes.submit_change(change, actor=cast.purchaser_staff)
+    changes.decide_change(change, actor=cast.purchaser_admin, approve=True)
+    changes.start_change(change, actor=cast.provider_operator)
+    changes.finish_change(change, actor=cast.provider_operator, succeeded=True)
+    assert client.get(f"/api/systems/{cast.system_a1.pk}/").json()["host_count"] == 0
