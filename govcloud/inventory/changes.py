@@ -282,6 +282,20 @@ def create_change(*, actor, system: ApplicationSystem, kind: str, host: CloudHos
     return change
 
 
+def update_draft(change: ChangeRequest, *, actor, requested, reason: str,
+                 risk_assessment: str, fallback_plan: str, request=None) -> ChangeRequest:
+    """Change the values and texts of one's own draft; its kind, system and host stay."""
+    _require_requester(actor, change.system)
+    _require_own(actor, change)
+    cleaned = clean_requested(change.kind, change.system, change.host, requested or {})
+    texts = _require_reasons(reason, risk_assessment, fallback_plan)
+    with transaction.atomic():
+        _move(change, allowed={ChangeStatus.DRAFT}, to=ChangeStatus.DRAFT, requested=cleaned,
+              **texts)
+        _event("change.update", change, actor, request)
+    return change
+
+
 def submit_change(change: ChangeRequest, *, actor, second_factor: str = "",
                   request=None) -> ChangeRequest:
     """Send a draft to the purchaser admin; an operation needs the requester's second factor.

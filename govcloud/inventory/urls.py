@@ -15,6 +15,8 @@ urlpatterns = [
     path("inventory/changes/queue/", views.ChangeQueueView.as_view(), name="change-queue"),
     path("inventory/changes/<int:pk>/", views.ChangeRequestDetailView.as_view(),
          name="change-request-detail"),
+    path("inventory/changes/<int:pk>/edit/", views.ChangeRequestEditView.as_view(),
+         name="change-request-edit"),
     *(
         path(f"inventory/changes/<int:pk>/{step}/", view.as_view(),
              name=f"change-request-{step}")

@@ -336,6 +336,54 @@ class ChangeRequestCreateView(RestrictedMixin, TemplateView):
         }
 
 
+class ChangeRequestEditView(RestrictedMixin, SingleObjectMixin, TemplateView):
+    """Change one's own draft: its values and texts (the kind and the host stay)."""
+
+    model = ChangeRequest
+    queryset = ChangeRequest.objects.select_related("contract", "system", "host")
+    write_roles = REQUESTER_ROLES
+    template_name = "inventory/changerequest_edit.html"
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        change = self.object
+        initial = {"reason": change.reason, "risk_assessment": change.risk_assessment,
+                   "fallback_plan": change.fallback_plan, **change.requested}
+        for meter, quantity in change.requested.get("subscriptions", {}).items():
+            initial[f"subscription_{meter}"] = quantity
+        form = ChangeRequestForm(initial=initial, kind=change.kind, system=change.system,
+                                 host=change.host)
+        return self.render_to_response(self._context(form))
+
+    def post(self, request, *args, **kwargs):
+        self.object = change = self.get_object()
+        form = ChangeRequestForm(request.POST, kind=change.kind, system=change.system,
+                                 host=change.host)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                changes.update_draft(change, actor=request.user, requested=form.requested(),
+                                     reason=data["reason"],
+                                     risk_assessment=data["risk_assessment"],
+                                     fallback_plan=data["fallback_plan"], request=request)
+            except ValidationError as error:
+                add_errors(form, error)
+            else:
+                messages.success(request, _("The draft is saved; submit it when ready."))
+                return redirect("change-request-detail", pk=change.pk)
+        for error in form.non_field_errors():
+            messages.error(request, error)
+        return self.render_to_response(self._context(form), status=400)
+
+    def _context(self, form) -> dict:
+        change = self.object
+        can_edit = (change.status == ChangeStatus.DRAFT
+                    and change.created_by_id == self.request.user.pk)
+        return {"object": change, "form": form, "kind": change.kind, "host": change.host,
+                "needs_host": False, "can_edit": can_edit, "has_second_factor": False,
+                "is_operation": False}
+
+
 def _visible(queryset, pk):
     """Return the object of ``queryset`` with the primary key ``pk`` (None if none is
     named); one that is not visible, or a key that is not a number, is a 404."""

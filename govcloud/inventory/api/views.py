@@ -69,12 +69,24 @@ class CloudHostViewSet(RestrictedReadOnlyViewSet):
     filterset_class = CloudHostFilterSet
 
 
-class ChangeRequestViewSet(RestrictedObjectViewSet):
-    """Change requests (C-9): create a draft, then move it with the actions below."""
+class ChangeRequestViewSet(mixins.UpdateModelMixin, RestrictedObjectViewSet):
+    """Change requests (C-9): create a draft, PATCH it while it is one (its values and
+    texts; the system, kind and host stay), then move it with the actions below."""
 
     queryset = ChangeRequest.objects.select_related("contract", "system", "host")
     serializer_class = serializers.ChangeRequestSerializer
     filterset_class = ChangeRequestFilterSet
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def perform_update(self, serializer):
+        change, data = serializer.instance, serializer.validated_data
+        serializer.instance = call_service(
+            changes.update_draft, change, actor=self.request.user,
+            requested=data.get("requested", change.requested),
+            reason=data.get("reason", change.reason),
+            risk_assessment=data.get("risk_assessment", change.risk_assessment),
+            fallback_plan=data.get("fallback_plan", change.fallback_plan),
+            request=self.request)
 
     @property
     def write_roles(self) -> frozenset:

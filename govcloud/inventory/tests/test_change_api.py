@@ -301,3 +301,28 @@ def test_a_decommissioned_host_no_longer_counts_for_its_system(cast, client_for)
     changes.start_change(change, actor=cast.provider_operator)
     changes.finish_change(change, actor=cast.provider_operator, succeeded=True)
     assert client.get(f"/api/systems/{cast.system_a1.pk}/").json()["host_count"] == 0
+
+
+def test_a_draft_is_patched_through_the_api_and_its_page(cast, client_for):
+    staff = api(client_for, cast.purchaser_staff)
+    change = create(staff, cast.system_a1, "resize", cast.host_a1, vcpu=8, memory_gb=8).json()
+    patched = staff.patch(f"/api/change-requests/{change['id']}/",
+                          {"requested": {"vcpu": 6, "memory_gb": 8}, "reason": "改小一些"},
+                          content_type="application/json")
+    assert patched.status_code == 200, patched.json()
+    assert patched.json()["requested"] == {"vcpu": 6, "memory_gb": 8}
+    assert patched.json()["reason"] == "改小一些"
+    page = staff.get(f"/inventory/changes/{change['id']}/edit/")
+    assert page.status_code == 200 and 'value="6"' in page.content.decode()
+    saved = staff.post(f"/inventory/changes/{change['id']}/edit/", {
+        "vcpu": 10, "memory_gb": 8, **TEXTS})
+    assert saved.status_code == 302
+    assert ChangeRequest.objects.get(pk=change["id"]).requested["vcpu"] == 10
+    refused = api(client_for, cast.vendor_a).patch(
+        f"/api/change-requests/{change['id']}/", {"reason": "x"},
+        content_type="application/json")
+    assert refused.status_code == 403
+    post(staff, change["id"], "submit")
+    late = staff.patch(f"/api/change-requests/{change['id']}/", {"reason": "晚了"},
+                       content_type="application/json")
+    assert late.status_code == 400 and "Submitted now" in late.json()["status"][0]

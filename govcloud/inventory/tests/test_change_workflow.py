@@ -314,3 +314,22 @@ def test_a_driver_refusal_leaves_the_request_approved(cast):
         changes.start_change(change, actor=cast.provider_operator)
     change.refresh_from_db()
     assert change.status == ChangeStatus.APPROVED and change.started_by is None
+
+
+def test_a_draft_is_edited_by_its_requester_only_while_it_is_a_draft(cast):
+    change = draft(cast, vcpu=6, memory_gb=8)
+    changes.update_draft(change, actor=cast.purchaser_staff,
+                         requested={"vcpu": 8, "memory_gb": 12}, **TEXTS)
+    assert change.requested == {"vcpu": 8, "memory_gb": 12}
+    with pytest.raises(PermissionDenied):
+        changes.update_draft(change, actor=cast.vendor_a, requested={"vcpu": 2}, **TEXTS)
+    with pytest.raises(ValidationError) as refused:
+        changes.update_draft(change, actor=cast.purchaser_staff, requested={"vcpu": 0},
+                             **TEXTS)
+    assert "vcpu" in refused.value.message_dict
+    changes.submit_change(change, actor=cast.purchaser_staff)
+    with pytest.raises(ValidationError, match="Submitted now"):
+        changes.update_draft(change, actor=cast.purchaser_staff,
+                             requested={"vcpu": 16, "memory_gb": 16}, **TEXTS)
+    change.refresh_from_db()
+    assert change.requested == {"vcpu": 8, "memory_gb": 12}
