@@ -12,6 +12,7 @@ The driver is chosen by the setting GOVCLOUD_EXECUTION_DRIVER (a dotted path).
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -31,7 +32,7 @@ class DriverOutcome:
     note: str = ""
 
 
-class ExecutionDriver:
+class ExecutionDriver(ABC):
     """The interface every driver implements."""
 
     #: Stored on each change it carries out, so the evidence says how a change was made.
@@ -41,16 +42,16 @@ class ExecutionDriver:
     #: Whether an operator confirms the outcome (True) or the driver reports it.
     confirmed_by_operator = True
 
+    @abstractmethod
     def start(self, change) -> str:
         """Begin the change on the cloud; return a reference to it there ("" if none).
 
         Raise DriverError when the cloud refuses; the change then stays approved.
         """
-        raise NotImplementedError
 
+    @abstractmethod
     def outcome(self, change) -> DriverOutcome | None:
         """Return how the change ended, or None while it runs or an operator must say."""
-        raise NotImplementedError
 
 
 class ManualDriver(ExecutionDriver):
