@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from govcloud.inventory.choices import ChangeKind, ChangeStatus, HostStatus
+from govcloud.inventory.ledger import record_allocation
 from govcloud.inventory.models import AllocationEntry, ApplicationSystem, ChangeRequest, CloudHost
 
 
@@ -363,3 +364,12 @@ def test_the_allocation_at_a_past_moment(cast, client_for):
     bad = get(client, "/inventory/allocation/?at=yesterday")
     assert "Enter a valid date/time." in bad and 'id="allocation-table"' in bad
     assert status_of(client, "/inventory/allocation/?contract=abc") == 404
+
+
+def test_the_ledger_names_who_recorded_an_entry_as_people_know_them(cast, client_for):
+    cast.provider_operator.display_name = "孙运维"
+    cast.provider_operator.save(update_fields=["display_name"])
+    record_allocation(cast.contract_a, cast.system_a1, {"vpn_account": 2}, reason="开通 VPN",
+                      actor=cast.provider_operator)
+    html = get(client_for(cast.purchaser_admin), "/inventory/ledger/")
+    assert "孙运维" in html and "开通 VPN" in html
