@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "govcloud.web",
     "govcloud.audit",
     "govcloud.access",
+    "govcloud.telemetry",
+    "govcloud.kpi",
     "govcloud.demo",
 ]
 
@@ -160,6 +162,13 @@ OTP_TOTP_ISSUER = "govcloud"
 GOVCLOUD_EXECUTION_DRIVER = env_str(
     "GOVCLOUD_EXECUTION_DRIVER", "govcloud.inventory.drivers.ManualDriver"
 )
+
+# Telemetry (docs/telemetry.md): raw samples are kept this many days for late data; rollups
+# are kept for good. Maintenance counts only if announced this many hours ahead (C-16).
+GOVCLOUD_TELEMETRY_RAW_DAYS = int(env_str("GOVCLOUD_TELEMETRY_RAW_DAYS", "40"))
+GOVCLOUD_MAINTENANCE_NOTICE_HOURS = int(env_str("GOVCLOUD_MAINTENANCE_NOTICE_HOURS", "24"))
+# The largest batch the push API takes, in samples.
+GOVCLOUD_PUSH_MAX_SAMPLES = int(env_str("GOVCLOUD_PUSH_MAX_SAMPLES", "50000"))
 
 # The UI speaks Simplified Chinese by default and English on request.
 LANGUAGE_CODE = "zh-hans"
