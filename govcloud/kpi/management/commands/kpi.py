@@ -1,0 +1,108 @@
+"""``govcloud kpi scorecard --period 2025-10 [--json]``: every KPI of the contract with
+value, target and status; ``govcloud kpi usage --period 2025-10``: the monthly usage
+evaluation (idle, low and overloaded hosts with rightsizing)."""
+
+from __future__ import annotations
+
+import json
+from argparse import ArgumentParser
+from functools import partial
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
+
+from govcloud.contract.models import Contract
+from govcloud.kpi.engine import scorecard
+from govcloud.kpi.periods import parse_period
+from govcloud.kpi.usage import evaluate_usage
+
+PERIOD_HELP = "a month 2025-10, a quarter 2025-Q4, a year 2025, term, or 2025-07-29..2025-12-31"
+
+
+def find_contract(code: str | None) -> Contract:
+    if code:
+        found = Contract.objects.filter(code=code).first()
+        if found is None:
+            raise CommandError(f"no contract with the code {code!r}")
+        return found
+    contracts = list(Contract.objects.all()[:2])
+    if len(contracts) != 1:
+        raise CommandError("name the contract: --contract CODE (see govcloud contract list)")
+    return contracts[0]
+
+
+def _number(value) -> str:
+    if value is None:
+        return "—"
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+class Command(BaseCommand):
+    help = "The KPI scorecard and the monthly usage evaluation of a contract."
+    leave_locale_alone = True
+
+    def add_arguments(self, parser):
+        common = ArgumentParser(add_help=False)
+        common.add_argument("--language", choices=["zh-hans", "en"], help="default: zh-hans")
+        common.add_argument("--contract", metavar="CODE",
+                            help="the contract's code (needed when there are several)")
+        common.add_argument("--period", required=True, help=PERIOD_HELP)
+        common.add_argument("--json", dest="as_json", action="store_true", help="print JSON")
+        actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+        add = partial(actions.add_parser, parents=[common])
+        add("scorecard", help="every KPI with value, target and status")
+        add("usage", help="idle, low and overloaded hosts with rightsizing recommendations")
+
+    def handle(self, *args, action, language=None, contract=None, period, as_json=False,
+               **options):
+        with translation.override(language or translation.get_language() or "zh-hans"):
+            chosen = find_contract(contract)
+            try:
+                parsed = parse_period(period, chosen)
+            except ValidationError as error:
+                raise CommandError("; ".join(error.messages)) from None
+            if action == "scorecard":
+                self.print_scorecard(chosen, parsed, as_json)
+            else:
+                self.print_usage(chosen, parsed, as_json)
+
+    def print_scorecard(self, contract, period, as_json: bool) -> None:
+        card = scorecard(contract, period)
+        if as_json:
+            self.stdout.write(json.dumps(card.as_json(), ensure_ascii=False, indent=2))
+            return
+        self.stdout.write(f"{contract.code} — {period.first}..{period.last}")
+        for row in card.rows:
+            self.stdout.write(
+                f"{row.number:>12}  {row.name[:30]:<30}  {_number(row.value):>10} "
+                f"{row.unit:<4}  {row.rule} {_number(row.target):<10}  {row.status_label}")
+
+    def print_usage(self, contract, period, as_json: bool) -> None:
+        evaluation = evaluate_usage(contract, period)
+        rows = [{
+            "host": item.host.name, "system": item.host.system.label,
+            "finding": item.finding, "reason": item.reason,
+            "vcpu": item.host.vcpu, "memory_gb": item.host.memory_gb,
+            "suggested_vcpu": item.suggested_vcpu,
+            "suggested_memory_gb": item.suggested_memory_gb,
+            "cpu_mean": item.cpu_mean, "cpu_p95": item.cpu_p95,
+            "memory_mean": item.memory_mean, "memory_p95": item.memory_p95,
+        } for item in evaluation.findings]
+        if as_json:
+            self.stdout.write(json.dumps({
+                "period": str(period), "hosts_evaluated": evaluation.hosts_evaluated,
+                "findings": rows,
+                "freed": {meter: {"freed": freed, "contracted": contracted}
+                          for meter, (freed, contracted) in evaluation.freed.items()},
+            }, ensure_ascii=False, indent=2))
+            return
+        self.stdout.write(f"{contract.code} — {period.first}..{period.last} — "
+                          f"{evaluation.hosts_evaluated} hosts evaluated")
+        for row in rows:
+            self.stdout.write(
+                f"{row['finding']:<10} {row['system'][:24]:<24} {row['host']:<20} "
+                f"{row['vcpu']}→{row['suggested_vcpu']} vCPU  "
+                f"{row['memory_gb']}→{row['suggested_memory_gb']} GB  {row['reason']}")
+        for meter, (freed, contracted) in evaluation.freed.items():
+            self.stdout.write(f"freed {meter}: {freed} of {contracted}")

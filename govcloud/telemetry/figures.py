@@ -1,0 +1,296 @@
+"""Figures over a period, read from the stored rollups: availability and utilization per
+host, system and fleet, series for charts, outages as evidence, hourly means for the usage
+evaluation. Hosts in service are the inventory's (ledger.running_hosts).
+
+Every KPI and page asks here; none recomputes from samples. Periods are whole local days,
+so whole-period figures come from the daily rows alone (one grouped query); charts and
+outages read the hourly rows.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.db.models import F, Max, Sum
+from django.utils import timezone
+
+from govcloud.inventory.models import CloudHost
+from govcloud.telemetry.models import (
+    HostDaily,
+    HostHourly,
+    ProbeDaily,
+    ProbeHourly,
+    ServiceEndpoint,
+)
+
+_AVAILABILITY_SUMS = ("samples", "seconds_observed", "seconds_up", "seconds_maintenance")
+_USAGE_SUMS = ("cpu_samples", "cpu_sum", "memory_samples", "memory_sum")
+_USAGE_MAXIMA = ("cpu_max", "cpu_p95", "memory_max", "memory_p95", "disk_used_bytes")
+
+
+@dataclass
+class Figures:
+    """Sums over a period for one host, endpoint, system or the fleet."""
+
+    samples: int = 0
+    seconds_observed: float = 0.0
+    seconds_up: float = 0.0
+    seconds_maintenance: float = 0.0
+    cpu_samples: int = 0
+    cpu_sum: float = 0.0
+    memory_samples: int = 0
+    memory_sum: float = 0.0
+    cpu_max: float | None = None
+    cpu_p95: float | None = None
+    memory_max: float | None = None
+    memory_p95: float | None = None
+    disk_used_bytes: float | None = None
+
+    @property
+    def availability(self) -> float | None:
+        """Up time over observed time, 0–1; None without observations (never "up")."""
+        return self.seconds_up / self.seconds_observed if self.seconds_observed else None
+
+    @property
+    def downtime_seconds(self) -> float:
+        return self.seconds_observed - self.seconds_up
+
+    @property
+    def cpu_mean(self) -> float | None:
+        return self.cpu_sum / self.cpu_samples if self.cpu_samples else None
+
+    @property
+    def memory_mean(self) -> float | None:
+        return self.memory_sum / self.memory_samples if self.memory_samples else None
+
+    def add(self, other: Figures) -> None:
+        for name in (*_AVAILABILITY_SUMS, *_USAGE_SUMS):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for name in _USAGE_MAXIMA:
+            mine, theirs = getattr(self, name), getattr(other, name)
+            if theirs is not None and (mine is None or theirs > mine):
+                setattr(self, name, theirs)
+
+
+@dataclass
+class HostFigures(Figures):
+    host_id: int = 0
+    system_id: int = 0
+    vcpu: int = 0
+    memory_gb: int = 0
+
+
+@dataclass
+class GroupFigures(Figures):
+    """A system's or the fleet's figures; CPU weighted by vCPU (busy vCPU over rented)."""
+
+    members: int = 0
+    vcpu_busy: float = 0.0
+    vcpu_measured: float = 0.0
+
+    @property
+    def cpu_weighted(self) -> float | None:
+        return self.vcpu_busy / self.vcpu_measured if self.vcpu_measured else None
+
+    def add_host(self, host: HostFigures) -> None:
+        self.add(host)
+        self.members += 1
+        if host.cpu_mean is not None:
+            self.vcpu_busy += host.cpu_mean * host.vcpu
+            self.vcpu_measured += host.vcpu
+
+
+@dataclass
+class FleetFigures:
+    """A period's figures: per host, per system and for the whole fleet."""
+
+    hosts: dict[int, HostFigures] = field(default_factory=dict)
+    systems: dict[int, GroupFigures] = field(default_factory=dict)
+    fleet: GroupFigures = field(default_factory=GroupFigures)
+
+
+def _hosts_of(contract, systems=None):
+    hosts = CloudHost.objects.filter(system__contract=contract)
+    if systems is not None:
+        hosts = hosts.filter(system__in=systems)
+    return hosts
+
+
+def host_figures(contract, first: date, last: date, systems=None) -> FleetFigures:
+    """Per-host, per-system and fleet figures over the local days ``first``–``last``."""
+    rows = (
+        HostDaily.objects.filter(day__gte=first, day__lte=last,
+                                 host__in=_hosts_of(contract, systems))
+        .values("host_id")
+        .annotate(**{name: Sum(name) for name in (*_AVAILABILITY_SUMS, *_USAGE_SUMS)},
+                  **{name: Max(name) for name in _USAGE_MAXIMA})
+        .order_by()
+    )
+    sizes = {host_id: (system_id, vcpu, memory) for host_id, system_id, vcpu, memory in
+             _hosts_of(contract, systems).values_list("pk", "system_id", "vcpu", "memory_gb")}
+    result = FleetFigures()
+    for row in rows:
+        system_id, vcpu, memory = sizes[row["host_id"]]
+        host = HostFigures(**row, system_id=system_id, vcpu=vcpu, memory_gb=memory)
+        result.hosts[host.host_id] = host
+        result.systems.setdefault(system_id, GroupFigures()).add_host(host)
+        result.fleet.add_host(host)
+    return result
+
+
+@dataclass
+class EndpointFigures(Figures):
+    endpoint_id: int = 0
+    system_id: int = 0
+
+
+def probe_figures(contract, first: date, last: date, systems=None,
+                  ) -> tuple[dict[int, EndpointFigures], Figures]:
+    """Per-endpoint figures and their total over the local days ``first``–``last``."""
+    endpoints = ServiceEndpoint.objects.filter(system__contract=contract)
+    if systems is not None:
+        endpoints = endpoints.filter(system__in=systems)
+    owners = dict(endpoints.values_list("pk", "system_id"))
+    rows = (ProbeDaily.objects.filter(day__gte=first, day__lte=last, endpoint__in=endpoints)
+            .values("endpoint_id")
+            .annotate(**{name: Sum(name) for name in _AVAILABILITY_SUMS}).order_by())
+    per_endpoint = {}
+    total = Figures()
+    for row in rows:
+        figures = EndpointFigures(**row, system_id=owners[row["endpoint_id"]])
+        per_endpoint[figures.endpoint_id] = figures
+        total.add(figures)
+    return per_endpoint, total
+
+
+@dataclass(frozen=True)
+class Outage:
+    """Downtime of one host or endpoint: consecutive down hours joined into one."""
+
+    kind: str
+    target_id: int
+    started_at: datetime
+    ended_at: datetime
+    downtime_seconds: float
+
+    @property
+    def minutes(self) -> float:
+        return self.downtime_seconds / 60
+
+
+#: An outage goes on into the next hour if that hour's downtime starts this close to its
+#: start (a sample interval; five minutes is Prometheus' staleness bound).
+CONTINUATION = timedelta(minutes=5)
+
+
+def _join_outages(kind: str, rows) -> list[Outage]:
+    outages: list[Outage] = []
+    current: dict | None = None
+
+    def close() -> None:
+        outages.append(Outage(kind, current["target"], current["start"], current["until"],
+                              current["downtime"]))
+
+    for target_id, hour, first_down, down_until, observed, up in rows:
+        continues = (current is not None and current["target"] == target_id
+                     and current["until"] >= hour and first_down <= hour + CONTINUATION)
+        if continues:
+            current["until"] = down_until
+            current["downtime"] += observed - up
+            continue
+        if current is not None:
+            close()
+        current = {"target": target_id, "start": first_down, "until": down_until,
+                   "downtime": observed - up}
+    if current is not None:
+        close()
+    return outages
+
+
+def outages(contract, start: datetime, end: datetime, systems=None) -> list[Outage]:
+    """Every outage of hosts and endpoints between ``start`` and ``end``, oldest first.
+
+    Maintenance is already left out of the hourly rows, so downtime inside an approved
+    window never shows here.
+    """
+    columns = ("first_down_at", "down_until", "seconds_observed", "seconds_up")
+    host_rows = (HostHourly.objects
+                 .filter(hour__gte=start - timedelta(hours=1), hour__lt=end,
+                         first_down_at__isnull=False, host__in=_hosts_of(contract, systems))
+                 .order_by("host_id", "hour").values_list("host_id", "hour", *columns))
+    endpoints = ServiceEndpoint.objects.filter(system__contract=contract)
+    if systems is not None:
+        endpoints = endpoints.filter(system__in=systems)
+    probe_rows = (ProbeHourly.objects
+                  .filter(hour__gte=start - timedelta(hours=1), hour__lt=end,
+                          first_down_at__isnull=False, endpoint__in=endpoints)
+                  .order_by("endpoint_id", "hour")
+                  .values_list("endpoint_id", "hour", *columns))
+    found = _join_outages("host", host_rows) + _join_outages("endpoint", probe_rows)
+    found = [outage for outage in found if outage.ended_at > start and outage.started_at < end]
+    return sorted(found, key=lambda outage: outage.started_at)
+
+
+@dataclass(frozen=True)
+class SeriesPoint:
+    at: datetime
+    availability: float | None
+    cpu_mean: float | None
+    cpu_p95: float | None
+    cpu_max: float | None
+    memory_mean: float | None
+    memory_p95: float | None
+    memory_max: float | None
+    disk_used_bytes: float | None
+
+
+def host_series(host: CloudHost, start: datetime, end: datetime, hourly: bool,
+                ) -> list[SeriesPoint]:
+    """Points of one host for a chart: hourly rows, or daily rows for long periods."""
+    if hourly:
+        rows = HostHourly.objects.filter(host=host, hour__gte=start, hour__lt=end)\
+            .order_by("hour").annotate(at=F("hour"))
+    else:
+        first = timezone.localtime(start).date()
+        last = timezone.localtime(end - timedelta(seconds=1)).date()
+        rows = HostDaily.objects.filter(host=host, day__gte=first, day__lte=last)\
+            .order_by("day").annotate(at=F("day"))
+    points = []
+    for row in rows:
+        figures = Figures(**{name: getattr(row, name) for name in (
+            *_AVAILABILITY_SUMS, *_USAGE_SUMS, *_USAGE_MAXIMA)})
+        at = row.at if hourly else timezone.make_aware(
+            datetime.combine(row.at, datetime.min.time()))
+        points.append(SeriesPoint(at, figures.availability, figures.cpu_mean, figures.cpu_p95,
+                                  figures.cpu_max, figures.memory_mean, figures.memory_p95,
+                                  figures.memory_max, figures.disk_used_bytes))
+    return points
+
+
+def hourly_means(contract, start: datetime, end: datetime, systems=None,
+                 ) -> dict[int, dict[str, list[float]]]:
+    """Per host, the hourly CPU and memory means of the period (for usage evaluation)."""
+    means: dict[int, dict[str, list[float]]] = defaultdict(lambda: {"cpu": [], "memory": []})
+    rows = (HostHourly.objects.filter(hour__gte=start, hour__lt=end,
+                                      host__in=_hosts_of(contract, systems))
+            .values_list("host_id", "cpu_sum", "cpu_samples", "memory_sum", "memory_samples")
+            .order_by())
+    for host_id, cpu_sum, cpu_samples, memory_sum, memory_samples in rows:
+        if cpu_samples:
+            means[host_id]["cpu"].append(cpu_sum / cpu_samples)
+        if memory_samples:
+            means[host_id]["memory"].append(memory_sum / memory_samples)
+    return means
+
+
+def daily_cpu_means(contract, first: date, last: date, systems=None) -> dict[int, list[float]]:
+    """Per host, the daily mean CPU of each observed day of the period."""
+    means: dict[int, list[float]] = defaultdict(list)
+    rows = (HostDaily.objects.filter(day__gte=first, day__lte=last, cpu_samples__gt=0,
+                                     host__in=_hosts_of(contract, systems))
+            .values_list("host_id", "cpu_sum", "cpu_samples").order_by())
+    for host_id, cpu_sum, cpu_samples in rows:
+        means[host_id].append(cpu_sum / cpu_samples)
+    return means
