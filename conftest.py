@@ -6,7 +6,7 @@ import os
 # same tests are still synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-pytest_plugins = ["govcloud.testing.fixtures"]
+pytest_plugins = ["govcloud.testing.fixtures", "govcloud.testing.monitoring"]
 
 
 def pytest_configure(config):

@@ -229,6 +229,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ChangeKindEnum": "govcloud.inventory.choices.ChangeKind",
         "ChangeStatusEnum": "govcloud.inventory.choices.ChangeStatus",
+        "SourceKindEnum": "govcloud.telemetry.choices.SourceKind",
+        "ProbeKindEnum": "govcloud.telemetry.choices.ProbeKind",
+        "MetricEnum": "govcloud.telemetry.choices.Metric",
     },
 }
 
@@ -312,6 +315,8 @@ REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = [
 REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
     "anon": _rate("GOVCLOUD_API_RATE_ANON", "60/minute"),
     "user": _rate("GOVCLOUD_API_RATE_USER", "600/minute"),
+    # Per push token (govcloud/telemetry/api/push.py).
+    "telemetry_push": _rate("GOVCLOUD_API_RATE_PUSH", "600/minute"),
 }
 
 # Swagger UI under the CSP: its script comes from /api/docs/?script (no inline code), and

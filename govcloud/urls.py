@@ -9,5 +9,7 @@ urlpatterns = [
     path("", include("govcloud.accounts.urls")),
     path("", include("govcloud.audit.urls")),
     path("", include("govcloud.access.urls")),
+    path("", include("govcloud.telemetry.urls")),
+    path("", include("govcloud.kpi.urls")),
     path("api/", include(("govcloud.api_urls", "api"))),
 ]

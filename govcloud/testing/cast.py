@@ -25,6 +25,8 @@ from govcloud.inventory.choices import REQUESTER_ROLES, HostStatus
 from govcloud.inventory.ledger import register_host
 from govcloud.inventory.models import ApplicationSystem, CloudHost
 from govcloud.inventory.testing import add_change_requests
+from govcloud.telemetry.testing_maintenance import add_maintenance_windows
+from govcloud.telemetry.testing_sources import add_telemetry_sources
 
 CONTRACT_TESTS = Path(__file__).resolve().parent.parent / "contract" / "tests"
 OTHER_CONTRACT_PATH = CONTRACT_TESTS / "fixtures" / "other-agency-2026.yaml"
@@ -110,6 +112,8 @@ def build_cast() -> Cast:
     )
     add_access_objects(cast)
     add_change_requests(cast)
+    add_telemetry_sources(cast)
+    add_maintenance_windows(cast)
     return cast
 
 

@@ -125,7 +125,7 @@ def test_plain_http_by_default_has_no_redirect_and_no_hsts(monkeypatch):
     assert "SECURE_SSL_REDIRECT" not in names
     assert "SECURE_HSTS_SECONDS" not in names
     assert names["REST_FRAMEWORK"]["DEFAULT_THROTTLE_RATES"] == {
-        "anon": "60/minute", "user": "600/minute",
+        "anon": "60/minute", "user": "600/minute", "telemetry_push": "600/minute",
     }
 
 

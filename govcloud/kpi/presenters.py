@@ -1,0 +1,334 @@
+"""What the KPI pages and API share: who sees which contract and systems, the period a
+request names, and the engine's figures put in the shape of tables and charts.
+
+Nothing here computes a KPI or a figure: the engine (engine.py), the usage evaluation
+(usage.py) and the telemetry figures (telemetry/figures.py) do; this module only picks,
+orders, rounds and labels what they return.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from govcloud.accounts.choices import CONTRACT_WIDE_ROLES, SYSTEM_SCOPED_ROLES
+from govcloud.contract.models import Contract
+from govcloud.inventory.models import ApplicationSystem, CloudHost
+from govcloud.kpi.periods import Period, month_period, parse_period
+from govcloud.telemetry import figures
+from govcloud.telemetry.figures import Figures, GroupFigures, Outage, SeriesPoint
+from govcloud.telemetry.maintenance_filtersets import windows_seen_by
+from govcloud.telemetry.models import ServiceEndpoint
+
+#: The people of a contract read its KPIs; the platform administrators do not.
+KPI_ROLES = CONTRACT_WIDE_ROLES | SYSTEM_SCOPED_ROLES
+#: A host page's chart shows hourly points up to this many days, daily points beyond.
+HOURLY_UP_TO_DAYS = 31
+#: The host page shows this many days up to today when no period is named.
+DEFAULT_HOST_DAYS = 7
+#: How many hosts of lowest availability the dashboard names.
+LOWEST_HOSTS = 10
+#: The fields of a series point that are fractions, shown in percent.
+SERIES_PERCENTS = ("availability", "cpu_mean", "cpu_p95", "cpu_max", "memory_mean",
+                   "memory_p95", "memory_max")
+
+EVIDENCE_LABELS = {
+    "hosts_measured": gettext_lazy("hosts measured"),
+    "endpoints_measured": gettext_lazy("service endpoints measured"),
+    "downtime_minutes": gettext_lazy("downtime (minutes)"),
+    "maintenance_minutes": gettext_lazy("approved maintenance left out (minutes)"),
+    "observed_hours": gettext_lazy("hours observed"),
+    "allowed_downtime_minutes": gettext_lazy("downtime the target allows (minutes)"),
+    "memory_mean_percent": gettext_lazy("mean memory used (%)"),
+    "counted_at": gettext_lazy("counted at"),
+    "hosts_below_target": gettext_lazy("hosts below the target"),
+    "hosts_over_limit": gettext_lazy("hosts over the limit"),
+}
+
+
+def kpi_contracts(user):
+    """The contracts whose KPIs ``user`` may read (none for the platform administrators,
+    who see contracts only to scope accounts)."""
+    if not user.is_authenticated or user.role not in KPI_ROLES:
+        return Contract.objects.none()
+    return Contract.objects.restrict(user).order_by("pk")
+
+
+def systems_seen_by(user, contract):
+    """None for the contract-wide roles (the whole contract); the user's own systems of
+    ``contract`` for the purchaser's staff and the app vendors."""
+    if user.role in CONTRACT_WIDE_ROLES:
+        return None
+    return ApplicationSystem.objects.restrict(user).filter(contract=contract)
+
+
+def this_month(now: datetime | None = None) -> Period:
+    today = timezone.localdate(now)
+    return month_period(today.year, today.month)
+
+
+def last_days(days: int, now: datetime | None = None) -> Period:
+    today = timezone.localdate(now)
+    first = today - timedelta(days=days - 1)
+    return Period(first, today, f"{first.isoformat()}..{today.isoformat()}")
+
+
+def read_period(params, contract, default: Period) -> Period:
+    """The period a request names: ``period`` as parse_period reads it, or a custom range
+    ``from``–``to``; ``default`` when none is named. Raises ValidationError."""
+    start, end = (params.get("from") or "").strip(), (params.get("to") or "").strip()
+    if start or end:
+        if not (start and end):
+            raise ValidationError(_("A custom range needs both its first and its last day."))
+        return parse_period(f"{start}..{end}", contract)
+    text = (params.get("period") or "").strip()
+    return parse_period(text, contract) if text else default
+
+
+def period_choices(contract, now: datetime | None = None) -> list[tuple[str, str]]:
+    """Quick choices for the period chooser: this and last month, quarter, year, term."""
+    today = timezone.localdate(now)
+    last = today.replace(day=1) - timedelta(days=1)
+    quarter = (today.month - 1) // 3 + 1
+    choices = [
+        (f"{today:%Y-%m}", _("This month")),
+        (f"{last:%Y-%m}", _("Last month")),
+        (f"{today.year}-Q{quarter}", _("This quarter")),
+        (str(today.year), _("This year")),
+    ]
+    if contract is not None:
+        choices.append(("term", _("Contract term")))
+    return choices
+
+
+def percent(fraction: float | None, digits: int = 2) -> float | None:
+    return None if fraction is None else round(fraction * 100, digits)
+
+
+def evidence_items(evidence: dict) -> list[tuple[str, object]]:
+    """The scalar evidence of a scorecard row, labelled; lists are counted."""
+    items = []
+    for key, value in evidence.items():
+        if isinstance(value, dict):
+            continue  # per-system figures: shown by the charts
+        if isinstance(value, list):
+            value = len(value)
+        elif isinstance(value, str):
+            value = _local_text(value)
+        items.append((str(EVIDENCE_LABELS.get(key, key.replace("_", " "))), value))
+    return items
+
+
+def _local_text(text: str) -> str:
+    """An ISO moment of the evidence in Beijing time, to the minute; other text as it is."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return text
+    if timezone.is_naive(moment):
+        return text
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+
+
+def figures_row(figs: Figures) -> dict:
+    """Availability and utilization of one host, system or the fleet, in percent."""
+    cpu = getattr(figs, "cpu_weighted", None)
+    return {
+        "availability": percent(figs.availability, 3),
+        "cpu": percent(cpu if cpu is not None else figs.cpu_mean),
+        "memory": percent(figs.memory_mean),
+        "cpu_p95": percent(figs.cpu_p95),
+        "memory_p95": percent(figs.memory_p95),
+        "observed_hours": round(figs.seconds_observed / 3600, 1),
+        "downtime_minutes": round(figs.downtime_seconds / 60, 1),
+        "maintenance_minutes": round(figs.seconds_maintenance / 60, 1),
+    }
+
+
+def system_rows(fleet, contract, systems) -> list[dict]:
+    """Every system in scope with its figures (None where nothing was observed)."""
+    scope = ApplicationSystem.objects.filter(contract=contract).order_by("contract_row", "pk")
+    if systems is not None:
+        scope = scope.filter(pk__in=systems.values("pk"))
+    rows = []
+    for system in scope:
+        group = fleet.systems.get(system.pk) or GroupFigures()
+        rows.append({"id": system.pk, "name": system.label, "hosts": group.members,
+                     **figures_row(group)})
+    return rows
+
+
+def host_rows(fleet, host_ids) -> list[dict]:
+    """The hosts ``host_ids`` names, in that order, with their figures."""
+    hosts = CloudHost.objects.select_related("system").in_bulk(list(host_ids))
+    rows = []
+    for host_id in host_ids:
+        if host_id in hosts and host_id in fleet.hosts:
+            figs = fleet.hosts[host_id]
+            rows.append({"id": host_id, "name": hosts[host_id].name, "host": hosts[host_id],
+                         "system": hosts[host_id].system, "vcpu": figs.vcpu,
+                         "memory_gb": figs.memory_gb, **figures_row(figs)})
+    return rows
+
+
+def lowest_availability(fleet, count: int = LOWEST_HOSTS) -> list[int]:
+    measured = [host for host in fleet.hosts.values() if host.availability is not None]
+    measured.sort(key=lambda host: (host.availability, host.host_id))
+    return [host.host_id for host in measured[:count]]
+
+
+def outage_rows(found: list[Outage]) -> list[dict]:
+    """Outages with the name of the host or service endpoint that was down."""
+    host_ids = [outage.target_id for outage in found if outage.kind == "host"]
+    endpoint_ids = [outage.target_id for outage in found if outage.kind == "endpoint"]
+    hosts = CloudHost.objects.select_related("system").in_bulk(host_ids)
+    endpoints = ServiceEndpoint.objects.select_related("system").in_bulk(endpoint_ids)
+    rows = []
+    for outage in found:
+        target = (hosts if outage.kind == "host" else endpoints).get(outage.target_id)
+        rows.append({"outage": outage, "kind": outage.kind, "target": target,
+                     "system": getattr(target, "system", None),
+                     "minutes": round(outage.minutes, 1)})
+    return rows
+
+
+def windows_of_period(user, contract, period: Period):
+    """The maintenance windows the user sees that overlap the period."""
+    return (windows_seen_by(user).filter(contract=contract, starts_at__lt=period.end,
+                                         ends_at__gt=period.start)
+            .select_related("system").order_by("starts_at"))
+
+
+def series_chart(points: list[SeriesPoint], hourly: bool) -> dict:
+    """The host page's chart data: times as local text, fractions as percent."""
+    pattern = "%m-%d %H:%M" if hourly else "%Y-%m-%d"
+
+    def column(name: str) -> list:
+        return [percent(getattr(point, name)) for point in points]
+
+    return {
+        "times": [timezone.localtime(point.at).strftime(pattern) for point in points],
+        "availability": column("availability"),
+        "cpu_mean": column("cpu_mean"), "cpu_p95": column("cpu_p95"),
+        "cpu_max": column("cpu_max"),
+        "memory_mean": column("memory_mean"), "memory_p95": column("memory_p95"),
+        "memory_max": column("memory_max"),
+        "disk_used_gb": [None if point.disk_used_bytes is None
+                         else round(point.disk_used_bytes / 1024 ** 3, 2) for point in points],
+        "labels": {"mean": _("mean"), "p95": _("95th percentile"), "max": _("maximum"),
+                   "availability": _("availability"), "disk": _("disk used")},
+    }
+
+
+def evaluation_row(item) -> dict:
+    """One flagged host of the usage evaluation, figures in percent."""
+    host = item.host
+    return {
+        "host": host.pk, "host_name": host.name, "system": host.system_id,
+        "system_name": host.system.label, "finding": item.finding, "reason": item.reason,
+        "cpu_mean": percent(item.cpu_mean), "cpu_p95": percent(item.cpu_p95),
+        "cpu_peak": percent(item.cpu_peak), "memory_mean": percent(item.memory_mean),
+        "memory_p95": percent(item.memory_p95), "days_observed": item.days_observed,
+        "low_days": item.low_days, "vcpu": host.vcpu, "memory_gb": host.memory_gb,
+        "suggested_vcpu": item.suggested_vcpu,
+        "suggested_memory_gb": item.suggested_memory_gb,
+        "freed_vcpu": item.freed_vcpu, "freed_memory_gb": item.freed_memory_gb,
+    }
+
+
+def freed_rows(evaluation) -> list[dict]:
+    return [{"meter": meter, "freed": freed, "contracted": contracted}
+            for meter, (freed, contracted) in evaluation.freed.items()]
+
+
+def period_json(period: Period) -> dict:
+    return {"label": period.label, "first": period.first, "last": period.last}
+
+
+def host_usage(host, period: Period, now: datetime | None = None) -> dict:
+    """One host's points (hourly up to HOURLY_UP_TO_DAYS days, daily beyond) and outages."""
+    hourly = period.days <= HOURLY_UP_TO_DAYS
+    end = period.observed_until(now)
+    points = figures.host_series(host, period.start, end, hourly) if end > period.start else []
+    found = [outage for outage in figures.outages(host.system.contract, period.start, end,
+                                                  systems=[host.system])
+             if outage.kind == "host" and outage.target_id == host.pk]
+    return {"hourly": hourly, "points": points, "outages": outage_rows(found)}
+
+
+def last_month(now: datetime | None = None) -> Period:
+    last = timezone.localdate(now).replace(day=1) - timedelta(days=1)
+    return month_period(last.year, last.month)
+
+
+def host_period_choices(now: datetime | None = None) -> list[tuple[str, str]]:
+    today = timezone.localdate(now)
+    last = today.replace(day=1) - timedelta(days=1)
+    return [
+        (last_days(DEFAULT_HOST_DAYS, now).label, _("Last 7 days")),
+        (last_days(HOURLY_UP_TO_DAYS, now).label, _("Last 31 days")),
+        (f"{today:%Y-%m}", _("This month")),
+        (f"{last:%Y-%m}", _("Last month")),
+        (str(today.year), _("This year")),
+    ]
+
+
+def dashboard_chart(system_rows: list[dict], rows_by_measure: dict, limit: float) -> dict:
+    """The dashboard's bar charts: systems with observations, their availability and
+    utilization, the availability target and the utilization limit."""
+    measured = [row for row in system_rows if row["observed_hours"] or row["cpu"] is not None]
+    availability = rows_by_measure.get("host_availability")
+    target = availability.target if availability is not None else None
+    return {
+        "names": [row["name"] for row in measured],
+        "availability": [row["availability"] for row in measured],
+        "cpu": [row["cpu"] for row in measured],
+        "memory": [row["memory"] for row in measured],
+        "availability_target": target if isinstance(target, int | float) else None,
+        "utilization_limit": limit,
+        "labels": {"availability": _("Host availability"), "cpu": _("CPU (weighted by vCPU)"),
+                   "memory": _("Memory"), "target": _("Target"), "limit": _("Limit"),
+                   "no_data": _("no data")},
+    }
+
+
+def series_table(points: list[SeriesPoint], hourly: bool) -> list[dict]:
+    """The host chart's points as table rows (the chart's fallback without JavaScript)."""
+    return [{"at": point.at, "hourly": hourly,
+             **{name: percent(getattr(point, name)) for name in SERIES_PERCENTS},
+             "disk_used_gb": None if point.disk_used_bytes is None
+             else round(point.disk_used_bytes / 1024 ** 3, 2)} for point in points]
+
+
+def evaluation_sections(rows: list[dict], rules: dict, limit: float) -> list[dict]:
+    """The flagged hosts by finding, each with the rule that flags them."""
+    titles = {
+        "overloaded": (_("Overloaded hosts"), _(
+            "The 95th percentile of the hourly mean CPU or memory is above %(limit)s %% "
+            "(the KPI 5 limit).") % {"limit": f"{limit:g}"}),
+        "idle": (_("Idle hosts"), _(
+            "The busiest hour's mean CPU stays under %(idle)s %%.")
+            % {"idle": f"{rules['idle_peak_cpu_percent']:g}"}),
+        "low": (_("Low-utilization hosts"), _(
+            "The daily mean CPU is at most %(low)s %% on at least %(days)s days of every 14.")
+            % {"low": f"{rules['low_daily_cpu_percent']:g}", "days": rules["low_days_per_14"]}),
+    }
+    return [{"finding": finding, "title": title, "rule": rule,
+             "rows": [row for row in rows if row["finding"] == finding]}
+            for finding, (title, rule) in titles.items()]
+
+
+def freed_table(evaluation, contract) -> list[dict]:
+    """What following every recommendation would free, per catalog item, against the
+    contracted quantity."""
+    items = {item.meter: item for item in contract.current_version.catalogitems.all()}
+    table = []
+    for meter, (freed, contracted) in evaluation.freed.items():
+        item = items.get(meter)
+        table.append({"meter": meter, "item": item, "freed": freed, "contracted": contracted,
+                      "percent": round(freed * 100 / contracted, 1) if contracted else None})
+    return table

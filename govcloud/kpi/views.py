@@ -1,0 +1,147 @@
+"""KPI pages: the dashboard (scorecard, availability and utilization by system, the hosts
+to watch, outages and maintenance), one host's usage over a period, and the monthly usage
+evaluation (月报月评, C-10). Thin: they read the request, call the engine (engine.py,
+usage.py, telemetry/figures.py) and render; presenters.py shapes the results.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.views.generic import TemplateView
+
+from govcloud.inventory.models import CloudHost
+from govcloud.kpi import presenters
+from govcloud.kpi.engine import scorecard, utilization_limit
+from govcloud.kpi.periods import Period
+from govcloud.kpi.usage import Finding, evaluate_usage
+from govcloud.lib.views import RestrictedDetailView
+from govcloud.telemetry import figures
+
+#: How many outages the dashboard lists; the API and the host pages give the rest.
+OUTAGES_SHOWN = 100
+
+
+class KpiPageView(LoginRequiredMixin, TemplateView):
+    """A page of one contract's KPIs over a period the user chooses.
+
+    ``?contract=`` picks one of the user's contracts (another tenant's is a 404);
+    ``?period=`` or ``?from=&to=`` the period. A period that cannot be read is shown on
+    the page with what is wrong (400), and nothing is computed.
+    """
+
+    def default_period(self) -> Period:
+        return presenters.this_month()
+
+    def get(self, request, *args, **kwargs):
+        user = request.user
+        if user.role not in presenters.KPI_ROLES:
+            raise PermissionDenied("the KPIs are for the people of a contract")
+        contracts = presenters.kpi_contracts(user)
+        contract = self.chosen_contract(contracts, request.GET.get("contract"))
+        context = self.get_context_data(contract=contract, contracts=contracts,
+                                        chooser=self.chooser(contract))
+        if contract is None:
+            return self.render_to_response(context)
+        try:
+            period = presenters.read_period(request.GET, contract, self.default_period())
+        except ValidationError as error:
+            context["period_errors"] = error.messages
+            return self.render_to_response(context, status=400)
+        systems = presenters.systems_seen_by(user, contract)
+        context.update(period=period, whole_contract=systems is None,
+                       **self.figures(contract, period, systems))
+        return self.render_to_response(context)
+
+    @staticmethod
+    def chosen_contract(contracts, value):
+        if value in (None, ""):
+            return contracts.first()
+        if not str(value).isdigit():
+            raise Http404("not an id")
+        return get_object_or_404(contracts, pk=value)
+
+    def chooser(self, contract) -> dict:
+        params = self.request.GET
+        return {"choices": presenters.period_choices(contract),
+                "period": params.get("period", ""), "from": params.get("from", ""),
+                "to": params.get("to", "")}
+
+    def figures(self, contract, period: Period, systems) -> dict:
+        raise NotImplementedError
+
+
+class DashboardView(KpiPageView):
+    template_name = "kpi/dashboard.html"
+
+    def figures(self, contract, period, systems) -> dict:
+        card = scorecard(contract, period, systems=systems)
+        fleet = card.context.hosts
+        rows = {row.measure: row for row in card.rows}
+        over = rows["host_utilization"].evidence.get("hosts_over_limit", []) \
+            if "host_utilization" in rows else []
+        found = figures.outages(contract, period.start, period.observed_until(), systems)
+        system_rows = presenters.system_rows(fleet, contract, systems)
+        limit = utilization_limit(contract)
+        return {
+            "card": card,
+            "system_rows": system_rows,
+            "fleet_row": presenters.figures_row(fleet.fleet),
+            "chart": presenters.dashboard_chart(system_rows, rows, limit),
+            "lowest_hosts": presenters.host_rows(fleet, presenters.lowest_availability(fleet)),
+            "hosts_over": presenters.host_rows(fleet, over),
+            "utilization_limit": limit,
+            "outages": presenters.outage_rows(found[:OUTAGES_SHOWN]),
+            "outage_count": len(found),
+            "windows": presenters.windows_of_period(self.request.user, contract, period),
+        }
+
+
+class UsageEvaluationView(KpiPageView):
+    """The monthly usage evaluation; last month when no period is named."""
+
+    template_name = "kpi/usage_evaluation.html"
+
+    def default_period(self) -> Period:
+        return presenters.last_month()
+
+    def figures(self, contract, period, systems) -> dict:
+        evaluation = evaluate_usage(contract, period, systems=systems)
+        rows = [presenters.evaluation_row(item) for item in evaluation.findings]
+        return {
+            "evaluation": evaluation,
+            "sections": presenters.evaluation_sections(rows, evaluation.rules,
+                                                       utilization_limit(contract)),
+            "freed": presenters.freed_table(evaluation, contract),
+            "flagged": {finding: sum(1 for row in rows if row["finding"] == finding)
+                        for finding in (Finding.IDLE, Finding.LOW, Finding.OVERLOADED)},
+        }
+
+
+class HostUsageView(RestrictedDetailView):
+    """One host's availability and usage over a period; a host one may not see is a 404."""
+
+    model = CloudHost
+    queryset = CloudHost.objects.select_related("system__contract")
+    template_name = "kpi/host_usage.html"
+
+    def get(self, request, *args, **kwargs):
+        self.object = host = self.get_object()
+        contract = host.system.contract
+        context = self.get_context_data(object=host, chooser={
+            "choices": presenters.host_period_choices(),
+            "period": request.GET.get("period", ""), "from": request.GET.get("from", ""),
+            "to": request.GET.get("to", "")})
+        try:
+            period = presenters.read_period(
+                request.GET, contract, presenters.last_days(presenters.DEFAULT_HOST_DAYS))
+        except ValidationError as error:
+            context["period_errors"] = error.messages
+            return self.render_to_response(context, status=400)
+        usage = presenters.host_usage(host, period)
+        context.update(period=period, usage=usage,
+                       chart=presenters.series_chart(usage["points"], usage["hourly"]),
+                       table=presenters.series_table(usage["points"], usage["hourly"]))
+        return self.render_to_response(context)
