@@ -206,9 +206,11 @@ def measure_host_utilization(context: MeasureContext, kpi) -> Measurement:
 
 
 def measure_hosts_in_service(context: MeasureContext, kpi) -> Measurement:
+    """The whole contract's count, also in a view scoped to some systems: the target is
+    the contract's, and a share of the fleet judged against it would mislead."""
     at = context.period.observed_until(context.now)
-    count = running_hosts(context.contract, at, context.systems)
-    return Measurement(float(count), {"counted_at": at.isoformat()})
+    count = running_hosts(context.contract, at)
+    return Measurement(count, {"counted_at": at.isoformat()})
 
 
 #: measure -> function(context, kpi) -> Measurement. Measures not listed have no data

@@ -50,6 +50,11 @@ class Period:
         """The end of the period, or now if it has not ended."""
         return min(self.end, now or timezone.now())
 
+    @property
+    def display_label(self) -> str:
+        """The label in the reader's language: ``term`` reads "contract term"."""
+        return _("contract term") if self.label == "term" else self.label
+
     def __str__(self) -> str:
         return self.label
 

@@ -27,7 +27,7 @@ from datetime import datetime, timedelta
 
 import numpy as np
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from govcloud.inventory.choices import HostStatus
@@ -415,9 +415,18 @@ def collect_direct(source: TelemetrySource, now: datetime, result: CollectResult
         else:
             urls[host] = url
     endpoints = list(source_endpoints(source)) if options["probe_endpoints"] else []
+    language = translation.get_language()
+
+    def in_language(work, *args):
+        """Run in a worker thread with the caller's language (activation is per thread)."""
+        with translation.override(language):
+            return work(*args)
+
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
-        scrapes = {host: pool.submit(_scrape, url, timeout) for host, url in urls.items()}
-        probes = {endpoint: pool.submit(_probe, endpoint, timeout) for endpoint in endpoints}
+        scrapes = {host: pool.submit(in_language, _scrape, url, timeout)
+                   for host, url in urls.items()}
+        probes = {endpoint: pool.submit(in_language, _probe, endpoint, timeout)
+                  for endpoint in endpoints}
     previous = _state(source).get("cpu")
     previous = previous if isinstance(previous, dict) else {}
     batch, cpu_state = [], {}

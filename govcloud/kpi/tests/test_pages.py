@@ -126,7 +126,7 @@ def test_a_custom_range_and_the_contract_term(cast, october, english_client_for)
     assert "Scorecard 2025-10-01..2025-10-15" in response.content.decode()
     response = client.get("/kpi/", {"period": "term"})
     assert response.status_code == 200
-    assert "Scorecard term (2025-07-29 – 2025-12-31)" in response.content.decode()
+    assert "Scorecard contract term (2025-07-29 – 2025-12-31)" in response.content.decode()
 
 
 def test_a_vendor_sees_the_figures_of_its_own_systems(cast, october, english_client_for):

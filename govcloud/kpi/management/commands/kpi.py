@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
+from govcloud.contract.choices import KpiRule
 from govcloud.contract.models import Contract
 from govcloud.kpi.engine import scorecard
 from govcloud.kpi.periods import parse_period
@@ -76,7 +77,8 @@ class Command(BaseCommand):
         for row in card.rows:
             self.stdout.write(
                 f"{row.number:>12}  {row.name[:30]:<30}  {_number(row.value):>10} "
-                f"{row.unit:<4}  {row.rule} {_number(row.target):<10}  {row.status_label}")
+                f"{row.unit:<4}  {KpiRule(row.rule).label} {_number(row.target):<10}  "
+                f"{row.status_label}")
 
     def print_usage(self, contract, period, as_json: bool) -> None:
         evaluation = evaluate_usage(contract, period)
