@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from django.db import transaction
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from govcloud.accounts.choices import SECOND_FACTOR_ROLES, Role
@@ -22,8 +23,16 @@ from govcloud.contract.choices import OrganizationKind
 from govcloud.contract.contract_file import bundled_contract_path
 from govcloud.contract.models import Contract, Organization
 from govcloud.contract.services import load_contract
-from govcloud.demo.fleet import FleetSummary, build_fleet, dress_systems, fleet_summary, has_fleet
+from govcloud.demo.fleet import (
+    FleetSummary,
+    build_fleet,
+    dress_systems,
+    fleet_summary,
+    has_fleet,
+    history_window,
+)
 from govcloud.demo.history import DemoPeople
+from govcloud.demo.telemetry import build_telemetry
 from govcloud.inventory.choices import REQUESTER_ROLES
 
 DEMO_PASSWORD = "Govcloud-Demo-2025"
@@ -71,10 +80,12 @@ def build_demo(contract_file: Path | str | None = None) -> DemoBuild:
     saved = [_save_login(login, contract) for login in _demo_logins(version, vendors, systems)]
     if fresh:
         users = [user for _login, user in saved]
-        build_fleet(contract, DemoPeople(
+        people = DemoPeople(
             approver=next(u for u in users if u.role == Role.PURCHASER_ADMIN),
             operator=next(u for u in users if u.role == Role.PROVIDER_OPERATOR),
-            requesters=[u for u in users if u.role in REQUESTER_ROLES]))
+            requesters=[u for u in users if u.role in REQUESTER_ROLES])
+        build_fleet(contract, people)
+        build_telemetry(contract, people, *history_window(version, timezone.now()))
     return DemoBuild(contract, [login for login, _user in saved], fleet_summary(contract))
 
 

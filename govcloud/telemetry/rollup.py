@@ -304,7 +304,8 @@ def hour_columns(series: dict[str, tuple[np.ndarray, np.ndarray]], interval: flo
                  ) -> dict[str, np.ndarray]:
     """Return host_hours' rows as columns: ``hour`` (epoch seconds, sorted) and each figure.
 
-    An hour has a row when any of the series has a sample in it, as in host_hours.
+    An hour has a row when any of the series has a sample in it, as in host_hours. Each
+    series' timestamps are sorted, as host_hours needs them too.
     """
     metrics = ("up", "cpu", "memory", "disk_used") if with_usage else ("up",)
     present = {metric: series[metric] for metric in metrics

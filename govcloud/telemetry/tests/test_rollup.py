@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from govcloud.telemetry import figures
 from govcloud.telemetry.choices import MaintenanceStatus
@@ -17,6 +18,13 @@ from govcloud.telemetry.store import SeriesSamples, ingest
 
 BASE = datetime(2025, 10, 15, 10, 0, tzinfo=UTC)
 NOW = datetime(2025, 10, 16, 0, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The refusals below are matched in English."""
+    with translation.override("en"):
+        yield
 
 
 def minutes(start: datetime, count: int) -> np.ndarray:
