@@ -13,6 +13,11 @@ from govcloud.contract.models import Contract, Organization
 from govcloud.demo.services import DEMO_PASSWORD, build_demo
 from govcloud.inventory.choices import REQUESTER_ROLES
 from govcloud.inventory.models import ApplicationSystem
+from govcloud.kpi.engine import Status, scorecard
+from govcloud.kpi.periods import parse_period
+from govcloud.kpi.usage import evaluate_usage
+from govcloud.telemetry.choices import MaintenanceStatus
+from govcloud.telemetry.models import MaintenanceWindow, ServiceEndpoint
 
 pytestmark = pytest.mark.django_db
 
@@ -66,3 +71,20 @@ def test_the_command_prints_the_logins_the_requesters_keys_and_the_fleet(bundled
     fleet = bundled_demo.fleet
     assert (f"Demo fleet: {fleet.running_hosts} cloud hosts running in 27 of 27 systems; "
             f"{fleet.requests} change requests, {fleet.open_requests} of them open.") in out
+
+
+def test_the_demo_scorecard_shows_computed_values(bundled_demo):
+    """The demo's telemetry covers the term: the telemetry KPIs have values, the others
+    say no data yet; the maintenance was announced and decided through the workflow."""
+    contract = Contract.objects.get()
+    card = scorecard(contract, parse_period("term", contract))
+    rows = {row.number: row for row in card.rows}
+    for number in ("2", "5", "6", "7", "availability"):
+        assert rows[number].value is not None and rows[number].status != Status.NO_DATA
+    assert rows["3"].status == Status.NO_DATA and rows["3"].value is None
+    windows = MaintenanceWindow.objects.filter(contract=contract)
+    assert windows.filter(status=MaintenanceStatus.APPROVED).count() == 3
+    assert windows.filter(status=MaintenanceStatus.REJECTED).count() == 1
+    assert ServiceEndpoint.objects.filter(system__contract=contract).exists()
+    evaluation = evaluate_usage(contract, parse_period("2025-10"))
+    assert {item.finding for item in evaluation.findings} == {"idle", "low", "overloaded"}

@@ -14,6 +14,7 @@ from govcloud.demo.services import build_demo
 from govcloud.inventory.choices import OPEN_CHANGE_STATUSES, ChangeStatus
 from govcloud.inventory.ledger import contract_allocation, running_hosts
 from govcloud.inventory.models import AllocationEntry, ChangeRequest, CloudHost
+from govcloud.telemetry.models import HostDaily, MaintenanceWindow
 from govcloud.testing.cast import OTHER_CONTRACT_PATH
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +42,13 @@ def fingerprint(contract) -> tuple[list, ...]:
         "created_at", "system__contract_row").values_list(
         "system__label", "host__name", "kind", "status", "requested", "reason",
         "created_by__username", *STAMPS)
-    return list(systems), list(hosts), list(ledger), list(requests)
+    daily = HostDaily.objects.filter(host__system__contract=contract).order_by(
+        "host__name", "day").values_list("host__name", "day", "seconds_observed",
+                                         "seconds_up", "cpu_sum", "memory_p95")
+    windows = MaintenanceWindow.objects.filter(contract=contract).order_by(
+        "starts_at").values_list("title", "system__label", "starts_at", "ends_at", "status")
+    return (list(systems), list(hosts), list(ledger), list(requests), list(daily),
+            list(windows))
 
 
 def test_two_fresh_databases_get_the_same_fleet_and_history():
