@@ -9,7 +9,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from govcloud.lib.env import ConfigurationError, env_bool, env_list, env_str
+from govcloud.lib.env import ConfigurationError, env_bool, env_int, env_list, env_str
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = PACKAGE_DIR.parent
@@ -165,10 +165,10 @@ GOVCLOUD_EXECUTION_DRIVER = env_str(
 
 # Telemetry (docs/telemetry.md): raw samples are kept this many days for late data; rollups
 # are kept for good. Maintenance counts only if announced this many hours ahead (C-16).
-GOVCLOUD_TELEMETRY_RAW_DAYS = int(env_str("GOVCLOUD_TELEMETRY_RAW_DAYS", "40"))
-GOVCLOUD_MAINTENANCE_NOTICE_HOURS = int(env_str("GOVCLOUD_MAINTENANCE_NOTICE_HOURS", "24"))
+GOVCLOUD_TELEMETRY_RAW_DAYS = env_int("GOVCLOUD_TELEMETRY_RAW_DAYS", 40, minimum=1)
+GOVCLOUD_MAINTENANCE_NOTICE_HOURS = env_int("GOVCLOUD_MAINTENANCE_NOTICE_HOURS", 24, minimum=0)
 # The largest batch the push API takes, in samples.
-GOVCLOUD_PUSH_MAX_SAMPLES = int(env_str("GOVCLOUD_PUSH_MAX_SAMPLES", "50000"))
+GOVCLOUD_PUSH_MAX_SAMPLES = env_int("GOVCLOUD_PUSH_MAX_SAMPLES", 50_000, minimum=1)
 
 # The UI speaks Simplified Chinese by default and English on request.
 LANGUAGE_CODE = "zh-hans"
@@ -275,18 +275,10 @@ CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Strict"
 
 
-def _seconds(name: str, default: int) -> int:
-    """Return a whole number of seconds (0 or more) from the environment."""
-    raw = env_str(name, str(default)).strip()
-    if not raw.isdigit():
-        raise ConfigurationError(f"{name}={raw!r} is not a whole number of seconds")
-    return int(raw)
-
-
 # HTTPS only where cookies are secure, i.e. in production behind TLS.
 if SESSION_COOKIE_SECURE:
     SECURE_SSL_REDIRECT = True
-    SECURE_HSTS_SECONDS = _seconds("GOVCLOUD_HSTS_SECONDS", 31_536_000)
+    SECURE_HSTS_SECONDS = env_int("GOVCLOUD_HSTS_SECONDS", 31_536_000, minimum=0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("GOVCLOUD_HSTS_INCLUDE_SUBDOMAINS", False)
 # Behind a TLS-terminating proxy Django sees plain HTTP and would redirect for ever; trust
 # the proxy's X-Forwarded-Proto only when told to (the proxy must set it, not pass it on).

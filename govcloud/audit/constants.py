@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from govcloud.lib.env import ConfigurationError, env_str
+from govcloud.lib.env import env_int
 
 #: The HMAC-SM3 key of the chain (govcloud.lib.gmcrypto.load_key): GOVCLOUD_AUDIT_KEY or a file.
 KEY_NAME = "audit"
@@ -18,14 +18,4 @@ RETENTION_MINIMUM_DAYS = 180
 
 def retention_days() -> int:
     """Return how many days records are kept; a value below the legal floor is an error."""
-    raw = env_str(RETENTION_VARIABLE, str(RETENTION_MINIMUM_DAYS)).strip()
-    try:
-        days = int(raw)
-    except ValueError:
-        raise ConfigurationError(f"{RETENTION_VARIABLE}={raw!r} is not a number of days") from None
-    if days < RETENTION_MINIMUM_DAYS:
-        raise ConfigurationError(
-            f"{RETENTION_VARIABLE}={days}: audit records must be kept at least "
-            f"{RETENTION_MINIMUM_DAYS} days"
-        )
-    return days
+    return env_int(RETENTION_VARIABLE, RETENTION_MINIMUM_DAYS, minimum=RETENTION_MINIMUM_DAYS)

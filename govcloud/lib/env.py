@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import os
+import re
+
+#: Plain ASCII digits: int() would also take "1_000" and other scripts' digits.
+WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+")
 
 
 class ConfigurationError(RuntimeError):
@@ -24,6 +28,25 @@ def env_bool(name: str, default: bool) -> bool:
     if raw in {"0", "false", "no", "off"}:
         return False
     raise ConfigurationError(f"{name}={raw!r} is not a yes/no value (use true or false)")
+
+
+def env_int(name: str, default: int, *, minimum: int, maximum: int | None = None) -> int:
+    """Return a whole-number variable within its bounds; refuse anything else by name.
+
+    A bad figure (a negative retention, a typo) must stop govcloud at start-up rather than
+    run with a value nobody chose, so the message names the variable, the value and the bound.
+    """
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    if not WHOLE_NUMBER.fullmatch(raw):
+        raise ConfigurationError(f"{name}={raw!r} is not a whole number")
+    value = int(raw)
+    if value < minimum:
+        raise ConfigurationError(f"{name}={value} is below the minimum {minimum}")
+    if maximum is not None and value > maximum:
+        raise ConfigurationError(f"{name}={value} is above the maximum {maximum}")
+    return value
 
 
 def env_list(name: str, default: list[str]) -> list[str]:
