@@ -15,9 +15,12 @@ from django.utils.http import urlencode
 from govcloud.accounts.choices import SECOND_FACTOR_ROLES
 from govcloud.accounts.policy import current_policy, password_expired
 
-#: Paths open to a signed-in person who has not yet finished signing in.
-OPEN_PREFIXES = ("/login/", "/logout/", "/i18n/", "/static/", "/account/two-factor/",
-                 "/account/password/")
+#: Paths open to a signed-in person who has not yet passed the second factor. Changing a
+#: credential is not among them: it needs both factors (MLPS 3, 8.1.4.1 d).
+SECOND_FACTOR_OPEN_PREFIXES = ("/login/", "/logout/", "/i18n/", "/static/",
+                               "/account/two-factor/")
+#: And, once both factors are passed, to one whose password must be changed first.
+PASSWORD_CHANGE_OPEN_PREFIXES = (*SECOND_FACTOR_OPEN_PREFIXES, "/account/password/")
 
 
 def needs_second_factor(request: HttpRequest) -> bool:
@@ -38,13 +41,15 @@ class AccountSecurityMiddleware:
         if user is None or not user.is_authenticated:
             return self.get_response(request)
         request.session.set_expiry(current_policy().session_idle_minutes * 60)
-        if not request.path.startswith(OPEN_PREFIXES):
-            if needs_second_factor(request):
-                return self.refuse(request, "account-two-factor",
-                                   "sign-in is not finished: the second factor is missing")
-            if needs_password_change(request):
-                return self.refuse(request, "account-password",
-                                   "the password must be changed before going on")
+        path = request.path
+        if not path.startswith(SECOND_FACTOR_OPEN_PREFIXES) and needs_second_factor(request):
+            return self.refuse(request, "account-two-factor",
+                               "sign-in is not finished: the second factor is missing")
+        if not path.startswith(PASSWORD_CHANGE_OPEN_PREFIXES) and needs_password_change(
+            request
+        ):
+            return self.refuse(request, "account-password",
+                               "the password must be changed before going on")
         return self.get_response(request)
 
     @staticmethod

@@ -61,3 +61,33 @@ def test_the_first_sign_in_enrols_an_authenticator(cast):
     device.refresh_from_db()
     assert device.confirmed
     assert client.get("/api/contracts/").status_code == 200
+
+
+def test_a_password_alone_cannot_change_the_password_of_a_second_factor_account(cast):
+    client = Client()
+    password_only(client, "provider-operator")
+    before = cast.provider_operator.password
+    page = client.get("/account/password/")
+    assert page.status_code == 302 and page["Location"].startswith("/account/two-factor/")
+    response = client.post("/account/password/", {
+        "old_password": PASSWORD, "new_password1": "Another-Secret-2026",
+        "new_password2": "Another-Secret-2026"})
+    assert response["Location"].startswith("/account/two-factor/")
+    cast.provider_operator.refresh_from_db()
+    assert cast.provider_operator.password == before
+
+
+def test_an_initial_password_is_changed_after_the_second_factor(cast):
+    cast.provider_operator.must_change_password = True
+    cast.provider_operator.save(update_fields=["must_change_password"])
+    client = Client()
+    password_only(client, "provider-operator")
+    assert client.get("/account/password/")["Location"].startswith("/account/two-factor/")
+    client.post("/account/two-factor/", {"token": current_code(cast.provider_operator)})
+    assert client.get("/account/password/").status_code == 200
+    assert client.get("/api/contracts/").status_code == 403
+    response = client.post("/account/password/", {
+        "old_password": PASSWORD, "new_password1": "Another-Secret-2026",
+        "new_password2": "Another-Secret-2026"})
+    assert response.status_code == 302
+    assert client.get("/api/contracts/").status_code == 200
