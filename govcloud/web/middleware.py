@@ -8,6 +8,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+from django.utils.cache import add_never_cache_headers
 
 # The browser features govcloud never uses, switched off for its pages and any frame.
 PERMISSIONS_POLICY = ", ".join(
@@ -17,6 +18,9 @@ PERMISSIONS_POLICY = ", ".join(
         "magnetometer", "microphone", "midi", "payment", "usb", "xr-spatial-tracking",
     )
 )
+
+#: Every answer under this prefix is data, whoever asks (the push API has no session).
+API_PREFIX = "/api/"
 
 
 class PermissionsPolicyMiddleware:
@@ -28,6 +32,26 @@ class PermissionsPolicyMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        return response
+
+
+class NoStoreMiddleware:
+    """Forbid caching what a signed-in person sees and every API answer.
+
+    A shared computer's browser cache or a proxy must not keep another person's pages,
+    exports or data (MLPS 3, 8.1.4.10 residual information). Static files are served by
+    WhiteNoise before this runs and keep their long caching.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        signed_in = user is not None and user.is_authenticated
+        if signed_in or request.path.startswith(API_PREFIX):
+            add_never_cache_headers(response)
         return response
 
 

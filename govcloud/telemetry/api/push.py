@@ -21,12 +21,12 @@ from django.utils.translation import ngettext
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.exceptions import ParseError
-from rest_framework.parsers import JSONParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from govcloud.inventory.models import CloudHost
+from govcloud.lib.parsers import DepthLimitedJSONParser
 from govcloud.telemetry.api.authentication import (
     HasPushToken,
     PushRateThrottle,
@@ -218,6 +218,49 @@ def _count_samples(data) -> int:
                if isinstance(item, dict) and isinstance(item.get("samples"), list))
 
 
+def _not_up_or_down(values: np.ndarray) -> str:
+    """Name the first sample of an ``up`` series that is neither 1 nor 0; "" if none."""
+    bad = np.flatnonzero((values != 0) & (values != 1))
+    if not bad.size:
+        return ""
+    index = int(bad[0])
+    return _("Sample %(index)s: up is 1 (up) or 0 (down), not %(value)s.") % {
+        "index": index, "value": f"{values[index]:g}"}
+
+
+def _clashes(batch: list[SeriesSamples], indexes: list[int]) -> list[dict]:
+    """Name, once per series, a sample whose time another sample of the same host or
+    endpoint and metric in the batch gives with a different value: which one to keep would
+    be a guess. The same value twice is a harmless repeat."""
+    groups: dict[tuple, list[int]] = defaultdict(list)
+    for position, series in enumerate(batch):
+        groups[(type(series.target).__name__, series.target.pk, series.metric)].append(position)
+    problems: dict[int, dict] = {}
+    for positions in groups.values():
+        for clash in _clashes_in_group([(indexes[p], batch[p]) for p in positions]):
+            problems.setdefault(clash["series"], clash)
+    return [problems[index] for index in sorted(problems)]
+
+
+def _clashes_in_group(entries: list[tuple[int, SeriesSamples]]) -> list[dict]:
+    """Compare at the millisecond, the resolution samples are stored at."""
+    moments = np.concatenate([np.round(s.timestamps * 1000).astype(np.int64)
+                              for _, s in entries])
+    values = np.concatenate([s.values for _, s in entries])
+    owners = np.concatenate([np.full(s.timestamps.size, index) for index, s in entries])
+    places = np.concatenate([np.arange(s.timestamps.size) for _, s in entries])
+    order = np.argsort(moments, kind="stable")
+    moments, values, owners, places = (moments[order], values[order], owners[order],
+                                       places[order])
+    found = np.flatnonzero((moments[1:] == moments[:-1]) & (values[1:] != values[:-1]))
+    return [_problem(int(owners[k + 1]), _(
+        "Sample %(index)s: series %(other)s, sample %(other_index)s gives the same time "
+        "another value (%(value)s, not %(other_value)s).") % {
+            "index": int(places[k + 1]), "other": int(owners[k]),
+            "other_index": int(places[k]), "value": f"{values[k + 1]:g}",
+            "other_value": f"{values[k]:g}"}, "samples") for k in found.tolist()]
+
+
 class Targets:
     """The hosts and endpoints a source may push for: its contract's, and of the hosts
     those of its data center when it names one."""
@@ -291,7 +334,7 @@ class TelemetryPushView(APIView):
     permission_classes = [HasPushToken]
     throttle_classes = [PushRateThrottle]
     throttle_scope = "telemetry_push"
-    parser_classes = [JSONParser]
+    parser_classes = [DepthLimitedJSONParser]
     renderer_classes = [JSONRenderer]
 
     def post(self, request):
@@ -328,7 +371,7 @@ class TelemetryPushView(APIView):
         """The series to store and every problem with them, each naming its index."""
         interval = data.get("interval_seconds", source.interval_seconds)
         targets = Targets(source, data["series"])
-        batch, problems = [], []
+        batch, problems, indexes = [], [], []
         for index, item in enumerate(data["series"]):
             field = "endpoint" if "endpoint" in item else "host"
             try:
@@ -337,6 +380,9 @@ class TelemetryPushView(APIView):
                 problems += [_problem(index, message, field) for message in error.messages]
                 continue
             times, values = item["samples"]
+            if item["metric"] == Metric.UP and (problem := _not_up_or_down(values)):
+                problems.append(_problem(index, problem, "samples"))
+                continue
             series = SeriesSamples(target=target, metric=item["metric"], timestamps=times,
                                    values=values, interval_seconds=interval)
             label = _("series %(index)s (%(target)s)") % {"index": index,
@@ -347,7 +393,8 @@ class TelemetryPushView(APIView):
                 problems += [_problem(index, message, "samples") for message in error.messages]
                 continue
             batch.append(series)
-        return batch, problems
+            indexes.append(index)
+        return batch, problems + _clashes(batch, indexes)
 
     @staticmethod
     def _note_error(source, message: str) -> None:

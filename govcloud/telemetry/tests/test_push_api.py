@@ -350,3 +350,49 @@ def test_pushes_are_limited_per_token(cast, monkeypatch):
     assert push({"series": [series()]}).status_code == 429
     other = push({"series": [series(cast.host_b1.name)]}, secret=PUSH_SECRET_B)
     assert other.status_code == 200
+
+
+def test_a_deeply_nested_body_is_refused_naming_the_nesting_limit(cast):
+    before = stored_counts()
+    body = refused(push(None, raw='{"series": ' + "[" * 100_000 + "]" * 100_000 + "}"), 400)
+    assert body["problems"][0]["series"] is None
+    assert "nested more than" in body["problems"][0]["problem"]
+    assert stored_counts() == before
+
+
+def test_a_fractional_up_is_refused_naming_its_sample(cast):
+    moments = minutes_ago(3, 2, 1)
+    before = stored_counts()
+    body = refused(push({"series": [series(samples=[[moments[0], 1], [moments[1], 0.5]])]}),
+                   400, series_index=0)
+    assert body["problems"][0]["problem"] == "Sample 1: up is 1 (up) or 0 (down), not 0.5."
+    assert stored_counts() == before
+
+
+def test_two_values_at_one_time_in_one_series_are_refused_naming_both(cast):
+    moment = minutes_ago(1)[0]
+    before = stored_counts()
+    body = refused(push({"series": [series(metric="cpu",
+                                           samples=[[moment, 0.2], [moment, 0.3]])]}), 400, 0)
+    assert body["problems"][0]["problem"] == (
+        "Sample 1: series 0, sample 0 gives the same time another value (0.3, not 0.2).")
+    assert stored_counts() == before
+
+
+def test_two_values_at_one_time_in_two_series_of_one_host_are_refused(cast):
+    moment = minutes_ago(1)[0]
+    iso = timezone.datetime.fromtimestamp(moment, UTC).isoformat()
+    before = stored_counts()
+    body = refused(push({"series": [series(samples=[[moment, 1]]), series("a2-db-01"),
+                                    series(samples=[[iso, 0]])]}), 400, series_index=2)
+    assert [problem["series"] for problem in body["problems"]] == [2]
+    assert "series 0, sample 0" in body["problems"][0]["problem"]
+    assert stored_counts() == before
+
+
+def test_the_same_value_twice_at_one_time_is_accepted(cast):
+    moment = minutes_ago(1)[0]
+    response = push({"series": [series(samples=[[moment, 1], [moment, 1]]),
+                                series(samples=[[moment, 1]])]})
+    assert response.status_code == 200, response.content
+    assert response.json()["received"] == 3
