@@ -1,4 +1,4 @@
-"""The import page and the export download (issue #5): thin, the rules in spreadsheets.py."""
+"""The import page and the export download (issue #5): thin, the rules in spreadsheets/."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """REST endpoints of the spreadsheet import and export (issue #5): thin, every rule in
-govcloud/inventory/spreadsheets.py."""
+the package govcloud/inventory/spreadsheets/."""
 
 from __future__ import annotations
 

@@ -457,7 +457,15 @@ def test_text_that_looks_like_a_formula_stays_text(cast):
     cast.system_a1.save(update_fields=["description"])
     workbook = workbook_of(export_workbook(cast.contract_a, actor=cast.purchaser_admin))
     cell = workbook["Systems"]["K2"]
-    assert (cell.value, cell.data_type) == (cast.system_a1.description, "s")
+    assert (cell.value, cell.data_type, cell.quotePrefix) == (
+        cast.system_a1.description, "s", True)
+
+
+def test_a_control_character_is_exported_as_a_visible_mark(cast):
+    cast.system_a1.description = "bell\x07 and escape\x1b"
+    cast.system_a1.save(update_fields=["description"])
+    workbook = workbook_of(export_workbook(cast.contract_a, actor=cast.purchaser_admin))
+    assert workbook["Systems"]["K2"].value == "bell\ufffd and escape\ufffd"
 
 
 def decommission(cast, host, requester):
