@@ -1,9 +1,12 @@
 """Read and check a contract file (format ``govcloud-contract/1``, see docs/contract-file.md).
 
-Reading is pure: no database. A file passes the JSON Schema in ``schema/`` first (shape,
-types, allowed values) and then the rules a schema cannot express (sums, tax, dates,
-duplicate names), which assume a sound shape. Every problem names the file, the field
-path and what is wrong; all problems of a stage are reported together.
+Reading is pure: no database. A file passes the limits of ``file_limits`` (size, nesting,
+aliases, numbers and characters the database holds) and the JSON Schema in ``schema/``
+(shape, types, allowed values) first, and then the rules a schema cannot express (sums,
+tax, dates, duplicate names), which assume a sound shape. Loading reads a file through
+the same checks, so what ``contract check`` accepts ``contract load`` stores. Every
+problem names the file, the field path and what is wrong; all problems of a stage are
+reported together.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from typing import Any
 import jsonschema
 import yaml
 
+from govcloud.contract.file_limits import MAX_FILE_BYTES, LimitedComposer, value_problems
 from govcloud.lib.money import (
     HUNDRED,
     MoneyError,
@@ -64,6 +68,8 @@ class ContractDocument:
     source: str
     data: dict[str, Any]
     findings: list[dict] = field(default_factory=list)
+    #: The text that was checked, stored as the version's source.
+    text: str = ""
 
     @property
     def code(self) -> str:
@@ -76,8 +82,9 @@ class ContractDocument:
         return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-class _ContractLoader(yaml.SafeLoader):
-    """YAML with exact decimals, dates left as text for the schema, duplicate keys refused."""
+class _ContractLoader(LimitedComposer, yaml.SafeLoader):
+    """YAML with exact decimals, dates left as text for the schema, duplicate keys refused,
+    and nesting and alias expansion bounded."""
 
 
 _ContractLoader.yaml_implicit_resolvers = {
@@ -129,7 +136,9 @@ def read_contract_file(path: Path | str) -> ContractDocument:
     path = Path(path)
     source = str(path)
     try:
-        text = path.read_bytes().decode("utf-8")
+        with path.open("rb") as stream:
+            content = stream.read(MAX_FILE_BYTES + 1)
+        text = content.decode("utf-8")
     except FileNotFoundError:
         raise ContractFileError(source, [Problem("", "no such file")]) from None
     except IsADirectoryError:
@@ -142,15 +151,19 @@ def read_contract_file(path: Path | str) -> ContractDocument:
 
 def read_contract_text(text: str, *, source: str = "<contract>") -> ContractDocument:
     """Check and normalize the text of a contract file, or raise ContractFileError."""
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_FILE_BYTES:
+        message = f"is larger than {MAX_FILE_BYTES} bytes, the largest contract file read"
+        raise ContractFileError(source, [Problem("", message)])
     raw = _parse_yaml(text, source)
-    schema_problems = _schema_problems(raw)
+    schema_problems = _schema_problems(raw) + [
+        Problem(_field_path(parts), message) for parts, message in value_problems(raw)]
     if schema_problems:
         raise ContractFileError(source, schema_problems)
     checker = _RuleChecker(raw)
     data = checker.run()
     if checker.problems:
         raise ContractFileError(source, checker.problems)
-    return ContractDocument(source=source, data=data, findings=checker.findings)
+    return ContractDocument(source=source, data=data, findings=checker.findings, text=text)
 
 
 def _parse_yaml(text: str, source: str) -> dict:
@@ -276,6 +289,8 @@ class _RuleChecker:
         self.check_payments(data)
         self.check_unit_prices(data)
         self.check_unique(data, "catalog", "number")
+        self.check_unique(data, "catalog", "name")
+        self.check_unique(data, "catalog", "name_en")
         self.check_unique(data, "catalog", "meter", ignore={"other"})
         self.check_unique(data, "kpis", "number")
         self.check_unique(data, "kpis", "measure", ignore={"manual"})

@@ -38,9 +38,8 @@ class LoadResult:
 
 def load_contract(path: Path | str, *, actor=None) -> LoadResult:
     """Read a contract file and store it; raise ContractFileError and store nothing if it is bad."""
-    path = Path(path)
     document = read_contract_file(path)
-    return store_contract(document, source_text=path.read_text(encoding="utf-8"), actor=actor)
+    return store_contract(document, source_text=document.text, actor=actor)
 
 
 @transaction.atomic

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import copy
+import time
 
 import pytest
 import yaml
+from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from govcloud.contract.contract_file import (
     ContractFileError,
@@ -13,6 +16,7 @@ from govcloud.contract.contract_file import (
     read_contract_file,
     read_contract_text,
 )
+from govcloud.contract.models import Contract
 
 BUNDLED_TEXT = bundled_contract_path().read_text(encoding="utf-8")
 BUNDLED = yaml.safe_load(BUNDLED_TEXT)
@@ -629,3 +633,92 @@ def test_the_fingerprint_changes_when_a_figure_changes():
                                    "unit: 核, unit_en: core, quantity: 1401")
     assert changed != BUNDLED_TEXT
     assert read_contract_text(changed).fingerprint != original.fingerprint
+
+
+# --- limits: what check accepts, load stores ------------------------------------------------
+
+
+def _bomb(levels: int = 9) -> str:
+    """A system whose extra field expands to 9**levels items through aliases."""
+    lines = ["  - row: 99", "    name: 炸弹", "    l0: &l0 [1, 1, 1, 1, 1, 1, 1, 1, 1]"]
+    for level in range(1, levels):
+        lines.append(f"    l{level}: &l{level} [{', '.join([f'*l{level - 1}'] * 9)}]")
+    return BUNDLED_TEXT.replace("systems:", "systems:\n" + "\n".join(lines), 1)
+
+
+def _with(change) -> str:
+    broken = contract()
+    change(broken)
+    return dump(broken)
+
+
+def _set(section: str, index: int, key: str, value):
+    return _with(lambda data: data[section][index].__setitem__(key, value))
+
+
+BAD_FILES = {
+    "a quantity of 10**32": (_set("catalog", 0, "quantity", 10**32), "catalog[0].quantity",
+                             "is too large: whole numbers are at most 2147483647"),
+    "a KPI target of 10**30": (_set("kpis", 0, "target", 10**30), "kpis[0].target",
+                               "is too large: whole numbers are at most 2147483647"),
+    "a target with 13 digits": (BUNDLED_TEXT.replace("target: 99.9,", "target: 1234567890123.5,",
+                                                     1), ".target",
+                                "at most 12 digits before the point"),
+    "a lone surrogate in a name": (_set("systems", 1, "name", "国有\ud800资产"),
+                                   "systems[1].name", "U+D800, a lone surrogate"),
+    "a NUL in a name": (_set("systems", 1, "name", "国有\0资产"), "systems[1].name",
+                        "character 3 is U+0000, a NUL character"),
+    "a right-to-left override in a name": (_set("catalog", 0, "name", "abc\u202efed"),
+                                           "catalog[0].name", "U+202E, a text direction"),
+    "a zero-width space in a name": (_set("systems", 2, "name", "巡视\u200b巡察管理"),
+                                     "systems[2].name", "U+200B, a zero-width character"),
+    "a bell in a party's name": (_with(lambda d: d["parties"]["provider"].__setitem__(
+        "name", "服务商\x07")), "parties.provider.name", "U+0007, a control character"),
+    "two catalog items of one name": (_set("catalog", 1, "name", BUNDLED["catalog"][0]["name"]),
+                                      "catalog[1].name", "is already used by catalog[0]"),
+    "two catalog items of one English name": (
+        _set("catalog", 1, "name_en", BUNDLED["catalog"][0]["name_en"]), "catalog[1].name_en",
+        "is already used by catalog[0]"),
+    "an alias bomb inside systems": (_bomb(), "", "more than 100000 nodes (the limit)"),
+    "an alias inside what it names": (BUNDLED_TEXT.replace(
+        "systems:", "systems:\n  - &loop [*loop]", 1), "", "refers to the node it is part of"),
+    "nesting 40 levels deep": (BUNDLED_TEXT.replace(
+        "systems:", "systems:\n  - " + "[" * 40 + "]" * 40, 1), "",
+        "nests deeper than 32 levels (the limit)"),
+    "a file over a megabyte": (BUNDLED_TEXT + "#" * (1 << 20), "",
+                               "larger than 1048576 bytes"),
+}
+
+
+@pytest.mark.parametrize("case", BAD_FILES, ids=str)
+def test_a_file_past_a_limit_is_refused_naming_the_limit(case):
+    text, path, message = BAD_FILES[case]
+    problems = problems_of(text)
+    assert any(problem.path.endswith(path) and message in problem.message
+               for problem in problems), problems
+
+
+def test_an_alias_bomb_is_refused_at_once():
+    started = time.monotonic()
+    problems_of(_bomb(levels=12))
+    assert time.monotonic() - started < 2
+
+
+def test_a_few_aliases_are_still_read():
+    text = BUNDLED_TEXT.replace("systems:", "x-note: &note 说明\nsystems:", 1)
+    assert "x-note" in problems_of(text)[0].message  # refused by the schema, not the limits
+
+
+@pytest.mark.parametrize("case", BAD_FILES, ids=str)
+def test_check_and_load_refuse_the_same_file_with_the_same_message(case, tmp_path, db):
+    text, _path, message = BAD_FILES[case]
+    file = tmp_path / "broken.yaml"
+    file.write_text(text, encoding="utf-8", errors="surrogatepass")
+    refusals = []
+    for action in ("check", "load"):
+        with pytest.raises(CommandError) as error:
+            call_command("contract", action, str(file))
+        refusals.append(str(error.value))
+    assert refusals[0] == refusals[1]
+    assert message in refusals[0]
+    assert not Contract.objects.exists()
