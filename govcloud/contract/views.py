@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.http import Http404
 from django.utils import timezone
 from django.views.generic import ListView
 
@@ -10,7 +9,7 @@ from govcloud.contract.models import Contract
 from govcloud.contract.services import key_dates, payment_deadlines, term_phase
 from govcloud.inventory.models import systems_with_host_count
 from govcloud.lib.integrity import IntegrityMismatch
-from govcloud.lib.views import RestrictedDetailView, RestrictedMixin
+from govcloud.lib.views import RestrictedDetailView, RestrictedMixin, object_or_404
 
 
 class ContractListView(RestrictedMixin, ListView):
@@ -62,9 +61,5 @@ class ContractDetailView(RestrictedDetailView):
         number = self.request.GET.get("version")
         if number is None:
             return contract.current_version
-        if not number.isdigit():
-            raise Http404("no such version")
-        version = contract.versions.filter(number=int(number)).first()
-        if version is None:
-            raise Http404("no such version")
-        return version
+        return object_or_404(contract.versions.all(), number, field="number",
+                             message="no such version")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -14,7 +14,7 @@ from django.views.generic import View
 from govcloud.contract.models import Contract
 from govcloud.inventory import spreadsheets
 from govcloud.inventory.choices import IMPORTER_ROLES
-from govcloud.lib.views import RestrictedMixin
+from govcloud.lib.views import RestrictedMixin, object_or_404
 
 #: The most problems the page lists; the API and the command give them all.
 PROBLEMS_SHOWN = 500
@@ -51,12 +51,8 @@ class ImportForm(forms.Form):
 
 def _visible_contract(user, value) -> Contract:
     """Return the contract the user named, if they may see it; another's is a 404."""
-    if not str(value or "").isdigit():
-        raise Http404(_("Choose a contract of yours."))
-    contract = Contract.objects.restrict(user).filter(pk=int(value)).first()
-    if contract is None:
-        raise Http404(_("Choose a contract of yours."))
-    return contract
+    return object_or_404(Contract.objects.restrict(user), value,
+                         message=_("Choose a contract of yours."))
 
 
 class InventoryImportView(RestrictedMixin, View):

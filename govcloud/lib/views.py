@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import re
+
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.views.generic import DetailView, ListView
+from django.db.models import Model, QuerySet
+from django.http import Http404
+from django.views.generic import DetailView, ListView, View
+from django.views.generic.detail import SingleObjectMixin
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+#: An id as a link or a form writes it: ASCII digits only ("²".isdigit() is true, but
+#: int("²") fails), and no more of them than the largest 64-bit id has.
+ID_DIGITS = re.compile(r"[0-9]{1,19}")
+LARGEST_ID = 2**63 - 1
 
 
 class RestrictedMixin(LoginRequiredMixin):
@@ -34,6 +43,18 @@ class RestrictedMixin(LoginRequiredMixin):
 
 class RestrictedDetailView(RestrictedMixin, DetailView):
     pass
+
+
+class ObjectActionView(RestrictedMixin, SingleObjectMixin, View):
+    """A POST that acts on one visible object; any other method is a 405.
+
+    The object is looked up first, so another tenant's object is a 404 for any method
+    and its existence does not leak.
+    """
+
+    def http_method_not_allowed(self, request, *args, **kwargs):
+        self.get_object()
+        return super().http_method_not_allowed(request, *args, **kwargs)
 
 
 class FilteredListView(RestrictedMixin, ListView):
@@ -70,3 +91,28 @@ def for_model(model):
         return view
 
     return mark
+
+
+def parse_id(raw: object) -> int | None:
+    """Return the number a query-string or form value names, or None if it names no row."""
+    text = "" if raw is None else str(raw)
+    if not ID_DIGITS.fullmatch(text) or int(text) > LARGEST_ID:
+        return None
+    return int(text)
+
+
+def object_or_404(queryset: QuerySet, raw_id: object, *, field: str = "pk",
+                  message: str = "") -> Model:
+    """Return the row of ``queryset`` whose ``field`` is the id ``raw_id`` names.
+
+    A malformed or out-of-range id is a 404 like an unknown one, never a 500: a link to
+    nothing is the visitor's mistake. Restrict the queryset first, so that another
+    tenant's row is the same 404 as a missing one.
+    """
+    number = parse_id(raw_id)
+    if number is None:
+        raise Http404(message or "not an id")
+    try:
+        return queryset.get(**{field: number})
+    except queryset.model.DoesNotExist:
+        raise Http404(message or "no such object") from None

@@ -73,4 +73,5 @@ def test_formula_like_text_is_exported_as_quoted_text(cast, client_for, name):
     client = client_for(cast.audit_admin)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     cell = _target_cell(client.get("/audit/export.xlsx?action=account.create").content)
-    assert (cell.value, cell.data_type, cell.quotePrefix) == (name, "s", True)
+    assert (cell.data_type, cell.quotePrefix) == ("s", True)
+    assert cell.value == name.replace("\r", "\n")  # an XML reader reads a bare CR as LF

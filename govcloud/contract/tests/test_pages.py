@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from django.conf import settings
 
 from govcloud.contract.contract_file import bundled_contract_path
@@ -67,6 +68,13 @@ def test_an_older_version_is_shown_on_request_and_a_bad_one_is_not_found(cast, c
     assert "SXYSR 202506162" in page(client, f"{url}?version=1")
     assert client.get(f"{url}?version=9").status_code == 404
     assert client.get(f"{url}?version=abc").status_code == 404
+
+
+@pytest.mark.parametrize("version", ["²", "-1", "1.0", " 1", "0x1", "", "99999999999999999999999"])
+def test_a_malformed_version_number_is_not_found(cast, client_for, version):
+    client = client_for(cast.purchaser_admin)
+    url = f"/contracts/{cast.contract_a.pk}/"
+    assert client.get(url, {"version": version}).status_code == 404
 
 
 def test_the_contract_list_shows_the_users_contracts(cast, client_for):

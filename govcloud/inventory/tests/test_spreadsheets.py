@@ -579,6 +579,14 @@ def test_the_export_page_offers_the_contracts_and_downloads_a_workbook(cast, cli
     assert client.get(f"/inventory/export/?contract={cast.contract_b.pk}").status_code == 404
 
 
+@pytest.mark.parametrize("contract", ["abc", "²", "-1", "1.0", " 1", "0x1", "",
+                                      "99999999999999999999999"])
+def test_the_export_page_answers_a_malformed_contract_id_with_not_found(cast, client_for,
+                                                                        contract):
+    client = client_for(cast.purchaser_admin)
+    assert client.get("/inventory/export/", {"contract": contract}).status_code == 404
+
+
 # --- the API -----------------------------------------------------------------------------
 
 
