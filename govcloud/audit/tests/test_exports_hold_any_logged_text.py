@@ -19,11 +19,6 @@ SHOWN_NAME = f"Bell{REPLACEMENT_CHARACTER}Ringer{REPLACEMENT_CHARACTER}[31m"
 
 
 @pytest.fixture
-def cast(shared_cast, db):
-    return shared_cast
-
-
-@pytest.fixture
 def bell_account(cast):
     """An account whose display name holds control characters, created by the command."""
     call_command("account", "create", "bell-ringer", "--role", Role.SUPERVISOR,

@@ -9,11 +9,6 @@ from govcloud.contract.models import Contract
 from govcloud.lib.views import LARGEST_ID, object_or_404, parse_id
 
 
-@pytest.fixture
-def cast(shared_cast, db):
-    return shared_cast
-
-
 @pytest.mark.parametrize("raw, number", [("7", 7), (7, 7), ("007", 7),
                                          (str(LARGEST_ID), LARGEST_ID)])
 def test_an_id_of_plain_digits_is_read(raw, number):
