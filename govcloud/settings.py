@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "govcloud.web.middleware.NoStoreMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "govcloud.accounts.middleware.AccountSecurityMiddleware",
+    "govcloud.web.pages.RolePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -300,7 +301,7 @@ def _rate(name: str, default: str) -> str:
     """Return a DRF throttle rate such as "600/minute" from the environment."""
     rate = env_str(name, default).strip()
     number, _slash, period = rate.partition("/")
-    if not (number.isdigit() and int(number) > 0 and period in _PERIODS):
+    if not (number.isascii() and number.isdigit() and int(number) > 0 and period in _PERIODS):
         raise ConfigurationError(f"{name}={rate!r} is not a rate such as 600/minute")
     return rate
 

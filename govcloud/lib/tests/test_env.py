@@ -58,6 +58,12 @@ def test_a_bad_whole_number_setting_stops_the_settings_naming_it(monkeypatch, va
         runpy.run_path(str(settings.PACKAGE_DIR / "settings.py"))
 
 
+def test_a_rate_with_other_digits_stops_the_settings_naming_it(monkeypatch):
+    monkeypatch.setenv("GOVCLOUD_API_RATE_USER", "²/minute")
+    with pytest.raises(ConfigurationError, match="GOVCLOUD_API_RATE_USER="):
+        runpy.run_path(str(settings.PACKAGE_DIR / "settings.py"))
+
+
 def test_good_whole_number_settings_are_read(monkeypatch):
     monkeypatch.setenv("GOVCLOUD_TELEMETRY_RAW_DAYS", "60")
     monkeypatch.setenv("GOVCLOUD_MAINTENANCE_NOTICE_HOURS", "0")
