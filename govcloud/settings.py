@@ -73,7 +73,6 @@ MIDDLEWARE = [
     "govcloud.web.middleware.NoStoreMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "govcloud.accounts.middleware.AccountSecurityMiddleware",
-    "govcloud.web.pages.RolePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
