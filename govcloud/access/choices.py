@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from govcloud.accounts.choices import Role
+from govcloud.lib.roles import Role
 
 
 class AccessStatus(models.TextChoices):

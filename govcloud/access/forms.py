@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from govcloud.contract.models import Contract
 from govcloud.inventory.models import ApplicationSystem
+from govcloud.lib.step_views import StepForm
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -31,13 +32,7 @@ class AccessRequestForm(forms.Form):
         self.fields["systems"].queryset = ApplicationSystem.objects.restrict(user)
 
 
-class DecisionForm(forms.Form):
-    note = forms.CharField(
-        label=_("Decision note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
-
-
-class AccessUseForm(forms.Form):
+class AccessUseForm(StepForm):
     action = forms.CharField(
         label=_("Action"), widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("What was done with the data."),

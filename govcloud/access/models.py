@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from govcloud.access.choices import PURCHASER_ROLES, AccessState, AccessStatus
-from govcloud.accounts.querysets import RestrictedManager
+from govcloud.lib.scoping import RestrictedManager
 
 
 def in_state(queryset, state: str):

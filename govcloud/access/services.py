@@ -11,10 +11,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from govcloud.access.choices import PROVIDER_ROLES, PURCHASER_ROLES, AccessStatus
 from govcloud.access.models import AccessRequest, AccessUse, SystemCredential
-from govcloud.accounts.choices import Role
 from govcloud.audit.services import record_event
 from govcloud.inventory.models import ApplicationSystem
 from govcloud.lib.gmcrypto import (
@@ -24,6 +24,8 @@ from govcloud.lib.gmcrypto import (
     sm4_decrypt,
     sm4_encrypt,
 )
+from govcloud.lib.roles import Role
+from govcloud.lib.workflow import Step, Workflow
 
 #: Name of the SM4 key: GOVCLOUD_CREDENTIALS_KEY (hex), else DATA_DIR/keys/credentials.key.
 CREDENTIALS_KEY_NAME = "credentials"
@@ -42,9 +44,18 @@ def _require_provider(actor, contract) -> None:
         raise PermissionDenied(_("Only the provider's people on this contract may do this."))
 
 
-def _require_purchaser_admin(actor, contract) -> None:
-    if actor.role != Role.PURCHASER_ADMIN or not _works_on(actor, contract):
-        raise PermissionDenied(_("Only the purchaser admin of this contract may do this."))
+_ONLY_ADMIN = gettext_lazy("Only the purchaser admin of this contract may do this.")
+A = AccessStatus
+#: Who may take which step of an access request: the one table (C-18).
+WORKFLOW = Workflow(AccessRequest, (
+    Step("decide", gettext_lazy("Requests to decide"), frozenset({A.PENDING}),
+         (A.APPROVED, A.REFUSED), frozenset({Role.PURCHASER_ADMIN}), _ONLY_ADMIN,
+         awaits=gettext_lazy("the purchaser admin's decision")),
+    Step("revoke", gettext_lazy("Grants to revoke"), frozenset({A.APPROVED}), (A.REVOKED,),
+         frozenset({Role.PURCHASER_ADMIN}), _ONLY_ADMIN),
+    Step("use", gettext_lazy("Grants to use"), frozenset({A.APPROVED}), (), PROVIDER_ROLES,
+         gettext_lazy("Only the provider's people on this contract use an access.")),
+), author_field="requested_by")
 
 
 def _source_address(request) -> str | None:
@@ -92,61 +103,44 @@ def _locked(access_request: AccessRequest) -> AccessRequest:
     return AccessRequest.objects.select_for_update().get(pk=access_request.pk)
 
 
-@transaction.atomic
 def decide_access(access_request: AccessRequest, *, actor, approve: bool, note: str = "",
                   request=None) -> AccessRequest:
     """Approve or refuse a pending request; only the purchaser admin of its contract may."""
-    _require_purchaser_admin(actor, access_request.contract)
-    access_request = _locked(access_request)
-    if access_request.status != AccessStatus.PENDING:
-        raise ValidationError(
-            _("Status: only a pending request can be decided; this one is %(status)s.")
-            % {"status": access_request.get_status_display()}
-        )
+    WORKFLOW.check("decide", actor, access_request)
     if approve and access_request.window_end <= timezone.now():
         raise ValidationError(
             {"window_end": _("The window has already ended; refuse the request instead.")}
         )
-    access_request.status = AccessStatus.APPROVED if approve else AccessStatus.REFUSED
-    access_request.decided_by = actor
-    access_request.decided_at = timezone.now()
-    access_request.decision_note = (note or "").strip()
-    access_request.save()
-    record_event("access.decide", actor=actor, request=request, target=access_request,
-                 details={"status": access_request.status})
+    with transaction.atomic():
+        WORKFLOW.move(access_request, "decide",
+                      AccessStatus.APPROVED if approve else AccessStatus.REFUSED,
+                      decided_by=actor, decided_at=timezone.now(),
+                      decision_note=(note or "").strip())
+        record_event("access.decide", actor=actor, request=request, target=access_request,
+                     details={"status": access_request.status})
     return access_request
 
 
-@transaction.atomic
 def revoke_access(access_request: AccessRequest, *, actor, note: str = "",
                   request=None) -> AccessRequest:
     """Withdraw an approval; no use can be recorded afterwards."""
-    _require_purchaser_admin(actor, access_request.contract)
-    access_request = _locked(access_request)
-    if access_request.status != AccessStatus.APPROVED:
-        raise ValidationError(
-            _("Status: only an approved request can be revoked; this one is %(status)s.")
-            % {"status": access_request.get_status_display()}
-        )
-    access_request.status = AccessStatus.REVOKED
-    access_request.revoked_by = actor
-    access_request.revoked_at = timezone.now()
+    WORKFLOW.check("revoke", actor, access_request)
+    stamps = {"revoked_by": actor, "revoked_at": timezone.now()}
     if note and note.strip():
-        access_request.decision_note = note.strip()
-    access_request.save()
-    record_event("access.revoke", actor=actor, request=request, target=access_request)
+        stamps["decision_note"] = note.strip()
+    with transaction.atomic():
+        WORKFLOW.move(access_request, "revoke", **stamps)
+        record_event("access.revoke", actor=actor, request=request, target=access_request)
     return access_request
 
 
 def _refusal_of_use(access_request: AccessRequest, actor, action: str) -> Exception | None:
     """Return why a use may not be recorded now, or None when it may."""
-    if actor.role not in PROVIDER_ROLES or not _works_on(actor, access_request.contract):
-        return PermissionDenied(_("Only the provider's people on this contract use an access."))
-    if access_request.status != AccessStatus.APPROVED:
-        return ValidationError(
-            _("Status: the request is %(status)s, not approved; no use may be recorded.")
-            % {"status": access_request.get_status_display()}
-        )
+    try:
+        WORKFLOW.check("use", actor, access_request)
+        WORKFLOW.require_status("use", access_request)
+    except (PermissionDenied, ValidationError) as refusal:
+        return refusal
     now = timezone.now()
     if now < access_request.window_start:
         return ValidationError(_("Window: the approved window has not started yet."))

@@ -7,31 +7,21 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.generic import FormView
-from django.views.generic.base import View
-from django.views.generic.detail import SingleObjectMixin
 
 from govcloud.access import services
 from govcloud.access.choices import PROVIDER_ROLES, PURCHASER_ROLES, AccessStatus
 from govcloud.access.filtersets import AccessRequestFilterSet, SystemCredentialFilterSet
-from govcloud.access.forms import (
-    AccessRequestForm,
-    AccessUseForm,
-    DecisionForm,
-    SystemCredentialForm,
-)
+from govcloud.access.forms import AccessRequestForm, AccessUseForm, SystemCredentialForm
 from govcloud.access.models import AccessRequest, SystemCredential
-from govcloud.accounts.choices import Role
-from govcloud.lib.views import FilteredListView, RestrictedDetailView, RestrictedMixin
-
-
-def add_errors(form, error: ValidationError) -> None:
-    """Put a service's refusal on the form: on its field when it names one."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
+from govcloud.lib.step_views import DecisionForm, NoteForm, StepAction, StepView, add_errors
+from govcloud.lib.views import (
+    FilteredListView,
+    ObjectActionView,
+    RestrictedDetailView,
+    RestrictedMixin,
+)
 
 
 class AccessRequestListView(FilteredListView):
@@ -49,17 +39,12 @@ class AccessRequestDetailView(RestrictedDetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        user, access_request = self.request.user, self.object
-        is_admin = user.role == Role.PURCHASER_ADMIN
+        access_request = self.object
         context.update(
             systems=access_request.systems.all(),
             uses=access_request.uses.select_related("used_by"),
-            can_decide=is_admin and access_request.status == AccessStatus.PENDING,
-            can_revoke=is_admin and access_request.status == AccessStatus.APPROVED,
-            can_use=user.role in PROVIDER_ROLES and access_request.is_open,
+            **AccessStepView.empty_forms(self.request.user, access_request),
         )
-        context.setdefault("decision_form", DecisionForm())
-        context.setdefault("use_form", AccessUseForm())
         return context
 
 
@@ -95,74 +80,23 @@ class AccessRequestCreateView(RestrictedMixin, FormView):
         return redirect("access-request-detail", pk=access_request.pk)
 
 
-class ObjectActionView(RestrictedMixin, SingleObjectMixin, View):
-    """A POST that acts on one visible object; any other method is a 405.
+class AccessStepView(StepView):
+    """Every step of an access request, posted from its page (the table:
+    services.WORKFLOW)."""
 
-    The object is looked up first, so another tenant's object is a 404 for any method
-    and its existence does not leak.
-    """
-
-    def http_method_not_allowed(self, request, *args, **kwargs):
-        self.get_object()
-        return super().http_method_not_allowed(request, *args, **kwargs)
-
-
-class AccessRequestActionView(ObjectActionView):
     model = AccessRequest
-    form_class = DecisionForm
-    form_context_name = "decision_form"
-    success_message = ""
-
-    def back_url(self, obj) -> str:
-        return reverse("access-request-detail", kwargs={"pk": obj.pk})
-
-    def post(self, request, *args, **kwargs):
-        self.object = self.get_object()
-        form = self.form_class(request.POST)
-        if form.is_valid():
-            try:
-                self.act(form.cleaned_data)
-            except ValidationError as error:
-                add_errors(form, error)
-            else:
-                messages.success(request, self.success_message)
-                return redirect(self.back_url(self.object))
-        for error in form.non_field_errors():
-            messages.error(request, error)  # shown even where the form itself is not
-        view = AccessRequestDetailView(request=request, kwargs=self.kwargs, object=self.object)
-        context = view.get_context_data(object=self.object, **{self.form_context_name: form})
-        return render(request, "access/accessrequest_detail.html", context, status=400)
-
-
-class AccessRequestDecideView(AccessRequestActionView):
-    write_roles = frozenset({Role.PURCHASER_ADMIN})
-
-    def act(self, data) -> None:
-        approve = self.request.POST.get("decision") == "approve"
-        services.decide_access(self.object, actor=self.request.user, approve=approve,
-                               note=data["note"], request=self.request)
-        self.success_message = _("The request is approved.") if approve else _(
-            "The request is refused.")
-
-
-class AccessRequestRevokeView(AccessRequestActionView):
-    write_roles = frozenset({Role.PURCHASER_ADMIN})
-
-    def act(self, data) -> None:
-        services.revoke_access(self.object, actor=self.request.user, note=data["note"],
-                               request=self.request)
-        self.success_message = _("The access is revoked.")
-
-
-class AccessUseCreateView(AccessRequestActionView):
-    write_roles = PROVIDER_ROLES
-    form_class = AccessUseForm
-    form_context_name = "use_form"
-
-    def act(self, data) -> None:
-        services.record_access_use(self.object, actor=self.request.user, action=data["action"],
-                                   request=self.request)
-        self.success_message = _("The use is recorded.")
+    workflow = services.WORKFLOW
+    detail_view = AccessRequestDetailView
+    detail_url = "access-request-detail"
+    detail_template = "access/accessrequest_detail.html"
+    actions = {
+        "decide": StepAction(services.decide_access, {
+            AccessStatus.APPROVED: _lazy("The request is approved."),
+            AccessStatus.REFUSED: _lazy("The request is refused.")}, DecisionForm),
+        "revoke": StepAction(services.revoke_access, _lazy("The access is revoked."), NoteForm),
+        "use": StepAction(services.record_access_use, _lazy("The use is recorded."),
+                          AccessUseForm),
+    }
 
 
 class SystemCredentialListView(FilteredListView):

@@ -12,8 +12,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from govcloud.accounts.choices import SECOND_FACTOR_ROLES
 from govcloud.accounts.policy import current_policy, password_expired
+from govcloud.lib.roles import SECOND_FACTOR_ROLES
 
 #: Paths open to a signed-in person who has not yet passed the second factor. Changing a
 #: credential is not among them: it needs both factors (MLPS 3, 8.1.4.1 d).

@@ -6,13 +6,13 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from govcloud.accounts.choices import (
+from govcloud.lib.roles import (
     CONTRACT_WIDE_ROLES,
     PLATFORM_ADMIN_ROLES,
     SYSTEM_SCOPED_ROLES,
     Role,
 )
-from govcloud.accounts.querysets import RestrictedQuerySet
+from govcloud.lib.scoping import RestrictedQuerySet
 
 
 class AccountManager(UserManager.from_queryset(RestrictedQuerySet)):

@@ -12,9 +12,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from govcloud.accounts.choices import PLATFORM_ADMIN_ROLES, SYSTEM_SCOPED_ROLES, Role
 from govcloud.accounts.models import PasswordHistory, SecurityPolicy, User
 from govcloud.accounts.policy import (
     POLICY_FIELDS,
@@ -22,6 +20,7 @@ from govcloud.accounts.policy import (
     current_policy,
 )
 from govcloud.audit.services import record_event
+from govcloud.lib.roles import PLATFORM_ADMIN_ROLES, SYSTEM_SCOPED_ROLES, Role
 
 
 def _require_role(actor, role: Role, action: str) -> None:
@@ -214,20 +213,3 @@ def update_security_policy(actor, values: dict[str, int], *, request=None) -> Se
     record_event("policy.change", actor=actor, request=request, target=policy,
                  details={"before": before, "after": after})
     return policy
-
-
-def has_second_factor(user: User) -> bool:
-    """Return whether the person has an enrolled authenticator (TOTP)."""
-    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
-
-
-def confirm_second_factor(user: User, token: str) -> bool:
-    """Check a code of the person's authenticator, for an action that needs it (C-17).
-
-    A code is accepted once: django-otp remembers the last one used.
-    """
-    token = (token or "").strip()
-    if not token.isdigit():
-        return False
-    return any(device.verify_token(token)
-               for device in TOTPDevice.objects.filter(user=user, confirmed=True))

@@ -19,8 +19,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from govcloud.accounts.services import confirm_second_factor
 from govcloud.audit.services import record_event
 from govcloud.inventory.choices import (
     APPROVER_ROLES,
@@ -47,6 +47,8 @@ from govcloud.inventory.models import (
     CloudHost,
     HostStatusChange,
 )
+from govcloud.lib.second_factor import confirm_second_factor
+from govcloud.lib.workflow import Step, Workflow
 
 #: Meters a system subscribes to as a whole (catalog items 5–8, 13, 14).
 SYSTEM_METERS = (
@@ -58,6 +60,56 @@ MAX_QUANTITY = 1_000_000
 SIZE_FIELDS = ("vcpu", "memory_gb")
 STORAGE_FIELDS = ("standard_storage_gb", "performance_storage_gb")
 TEXT_LIMITS = {"name": 100, "operating_system": 100, "data_center": 100}
+
+
+# --- who may take which step: the one table ---------------------------------------------
+
+_ONLY_REQUESTER = gettext_lazy("Only the person who asked for this change (the purchaser's "
+                               "staff or the app vendor of its system) may do this.")
+_ONLY_APPROVER = gettext_lazy("Only the purchaser admin of this contract decides changes.")
+_ONLY_EXECUTOR = gettext_lazy("Only the provider's operators of this contract carry out "
+                              "changes.")
+S = ChangeStatus
+WORKFLOW = Workflow(ChangeRequest, (
+    Step("edit", gettext_lazy("Drafts to edit"),
+         frozenset({S.DRAFT}), (S.DRAFT,), REQUESTER_ROLES, _ONLY_REQUESTER, own=True),
+    Step("submit", gettext_lazy("Drafts to submit"),
+         frozenset({S.DRAFT}), (S.SUBMITTED,), REQUESTER_ROLES, _ONLY_REQUESTER,
+         own=True, awaits=gettext_lazy("the requester to submit it")),
+    Step("withdraw", gettext_lazy("Requests to withdraw"),
+         frozenset({S.DRAFT, S.SUBMITTED, S.APPROVED}), (S.WITHDRAWN,),
+         REQUESTER_ROLES, _ONLY_REQUESTER, own=True),
+    Step("decide", gettext_lazy("Requests to decide"),
+         frozenset({S.SUBMITTED}), (S.APPROVED, S.REJECTED), APPROVER_ROLES,
+         _ONLY_APPROVER, awaits=gettext_lazy("the purchaser admin's decision")),
+    Step("start", gettext_lazy("Approved requests to start"),
+         frozenset({S.APPROVED}), (S.IN_PROGRESS,), EXECUTOR_ROLES, _ONLY_EXECUTOR,
+         awaits=gettext_lazy("a provider operator to start it")),
+    Step("finish", gettext_lazy("Changes in progress to finish"),
+         frozenset({S.IN_PROGRESS}), (S.DONE, S.FAILED), EXECUTOR_ROLES,
+         _ONLY_EXECUTOR, awaits=gettext_lazy("the provider to finish it")),
+    Step("verify", gettext_lazy("Done changes to verify"),
+         frozenset({S.DONE}), (S.VERIFIED,), REQUESTER_ROLES, _ONLY_REQUESTER,
+         own=True, awaits=gettext_lazy("the requester to verify it")),
+))
+#: Statuses in which a request still waits for someone.
+OPEN_CHANGE_STATUSES = WORKFLOW.open_statuses()
+
+#: The kinds of change that fit a host in each status (a decommissioned host takes none).
+KINDS_BY_HOST_STATUS = {
+    HostStatus.PROVISIONING: (ChangeKind.RESIZE, ChangeKind.STORAGE, ChangeKind.SERVICES,
+                              ChangeKind.DECOMMISSION),
+    HostStatus.RUNNING: (ChangeKind.RESIZE, ChangeKind.STORAGE, ChangeKind.SERVICES,
+                         ChangeKind.RESTART, ChangeKind.STOP, ChangeKind.DECOMMISSION),
+    HostStatus.STOPPED: (ChangeKind.RESIZE, ChangeKind.STORAGE, ChangeKind.SERVICES,
+                         ChangeKind.START, ChangeKind.DECOMMISSION),
+    HostStatus.DECOMMISSIONED: (),
+}
+
+
+def kinds_for_host(host: CloudHost) -> tuple[str, ...]:
+    """Return the kinds of change that may be asked of ``host`` in its status now."""
+    return KINDS_BY_HOST_STATUS[host.status]
 
 
 # --- what a request asks for ------------------------------------------------------------
@@ -178,12 +230,9 @@ def _check_target(errors: dict, kind: str, system, host) -> None:
         errors["host"] = _("Choose the host to change.")
     elif host.system_id != system.pk:
         errors["host"] = _("The host does not belong to this system.")
-    elif host.status == HostStatus.DECOMMISSIONED:
-        errors["host"] = _("The host is decommissioned.")
-    elif kind == ChangeKind.START and host.status != HostStatus.STOPPED:
-        errors["host"] = _("Only a stopped host can be started.")
-    elif kind in (ChangeKind.STOP, ChangeKind.RESTART) and host.status != HostStatus.RUNNING:
-        errors["host"] = _("Only a running host can be stopped or restarted.")
+    elif kind not in kinds_for_host(host):
+        errors["host"] = _("The host is %(status)s: %(kind)s is not possible.") % {
+            "status": host.get_status_display(), "kind": ChangeKind(kind).label}
 
 
 def planned_allocation(change: ChangeRequest) -> dict[str, int]:
@@ -209,46 +258,15 @@ def planned_allocation(change: ChangeRequest) -> dict[str, int]:
     return {meter: delta for meter, delta in deltas.items() if delta}
 
 
-# --- who may act ------------------------------------------------------------------------
-
-
-def _sees_system(actor, system: ApplicationSystem) -> bool:
-    return ApplicationSystem.objects.restrict(actor).filter(pk=system.pk).exists()
-
-
-def _require_requester(actor, system: ApplicationSystem) -> None:
-    if actor.role not in REQUESTER_ROLES or not _sees_system(actor, system):
-        raise PermissionDenied(_("Only the purchaser's staff and the app vendor of this system "
-                                 "ask for its changes."))
-
-
-def _require_own(actor, change: ChangeRequest) -> None:
-    if change.created_by_id != actor.pk:
-        raise PermissionDenied(_("Only the person who asked for this change may do this."))
-
-
-def _require_contract_role(actor, change: ChangeRequest, roles, message: str) -> None:
-    if actor.role not in roles or not actor.contracts.filter(pk=change.contract_id).exists():
-        raise PermissionDenied(message)
+def pending_allocation(change: ChangeRequest) -> dict[str, int]:
+    """The allocation change still to come: what the request would make if done now, while
+    it is open and not yet applied; nothing afterwards."""
+    if change.status not in OPEN_CHANGE_STATUSES or change.applied:
+        return {}
+    return planned_allocation(change)
 
 
 # --- moving a request -------------------------------------------------------------------
-
-
-def _move(change: ChangeRequest, *, allowed, to: str, **stamps) -> ChangeRequest:
-    """Move the request from one of ``allowed`` to ``to`` in one conditional UPDATE.
-
-    Of two people acting at once, the second finds the status changed and is told.
-    """
-    moved = ChangeRequest.objects.filter(pk=change.pk, status__in=list(allowed)).update(
-        status=to, **stamps)
-    if not moved:
-        status = ChangeRequest.objects.get(pk=change.pk).get_status_display()
-        raise ValidationError({"status": _(
-            "Status: the request is %(status)s now; this step is not possible.")
-            % {"status": status}})
-    change.refresh_from_db()
-    return change
 
 
 def _event(action: str, change: ChangeRequest, actor, request, **details) -> None:
@@ -271,7 +289,10 @@ def create_change(*, actor, system: ApplicationSystem, kind: str, host: CloudHos
                   requested=None, reason: str = "", risk_assessment: str = "",
                   fallback_plan: str = "", request=None) -> ChangeRequest:
     """Write a draft of a change of one of the requester's systems."""
-    _require_requester(actor, system)
+    if (actor.role not in REQUESTER_ROLES
+            or not ApplicationSystem.objects.restrict(actor).filter(pk=system.pk).exists()):
+        raise PermissionDenied(_("Only the purchaser's staff and the app vendor of this system "
+                                 "ask for its changes."))
     cleaned = clean_requested(kind, system, host, requested or {})
     texts = _require_reasons(reason, risk_assessment, fallback_plan)
     with transaction.atomic():
@@ -285,13 +306,11 @@ def create_change(*, actor, system: ApplicationSystem, kind: str, host: CloudHos
 def update_draft(change: ChangeRequest, *, actor, requested, reason: str,
                  risk_assessment: str, fallback_plan: str, request=None) -> ChangeRequest:
     """Change the values and texts of one's own draft; its kind, system and host stay."""
-    _require_requester(actor, change.system)
-    _require_own(actor, change)
+    WORKFLOW.check("edit", actor, change)
     cleaned = clean_requested(change.kind, change.system, change.host, requested or {})
     texts = _require_reasons(reason, risk_assessment, fallback_plan)
     with transaction.atomic():
-        _move(change, allowed={ChangeStatus.DRAFT}, to=ChangeStatus.DRAFT, requested=cleaned,
-              **texts)
+        WORKFLOW.move(change, "edit", requested=cleaned, **texts)
         _event("change.update", change, actor, request)
     return change
 
@@ -303,8 +322,7 @@ def submit_change(change: ChangeRequest, *, actor, second_factor: str = "",
     The values are checked again against the host and the contract's headroom as they are
     now, so nothing is submitted that could not be done.
     """
-    _require_requester(actor, change.system)
-    _require_own(actor, change)
+    WORKFLOW.check("submit", actor, change)
     clean_requested(change.kind, change.system, change.host, change.requested)
     _refuse_beyond_headroom(change)
     stamps = {"submitted_at": timezone.now()}
@@ -317,7 +335,7 @@ def submit_change(change: ChangeRequest, *, actor, second_factor: str = "",
                 "(C-17); the code given is not correct or was used already.")})
         stamps["identity_confirmed_at"] = stamps["submitted_at"]
     with transaction.atomic():
-        _move(change, allowed={ChangeStatus.DRAFT}, to=ChangeStatus.SUBMITTED, **stamps)
+        WORKFLOW.move(change, "submit", **stamps)
         _event("change.submit", change, actor, request)
     return change
 
@@ -330,12 +348,9 @@ def _refuse_beyond_headroom(change: ChangeRequest) -> None:
 
 def withdraw_change(change: ChangeRequest, *, actor, request=None) -> ChangeRequest:
     """Take back a request nobody has started to carry out."""
-    _require_requester(actor, change.system)
-    _require_own(actor, change)
+    WORKFLOW.check("withdraw", actor, change)
     with transaction.atomic():
-        _move(change, allowed={ChangeStatus.DRAFT, ChangeStatus.SUBMITTED,
-                               ChangeStatus.APPROVED}, to=ChangeStatus.WITHDRAWN,
-              withdrawn_at=timezone.now())
+        WORKFLOW.move(change, "withdraw", withdrawn_at=timezone.now())
         _event("change.withdraw", change, actor, request)
     return change
 
@@ -346,17 +361,16 @@ def decide_change(change: ChangeRequest, *, actor, approve: bool, note: str = ""
 
     An approval checks the headroom again: what was free at submission may be taken.
     """
-    _require_contract_role(actor, change, APPROVER_ROLES,
-                           _("Only the purchaser admin of this contract decides changes."))
+    WORKFLOW.check("decide", actor, change)
     note = (note or "").strip()
     if approve:
         _refuse_beyond_headroom(change)
     elif not note:
         raise ValidationError({"note": _("Say why the change is rejected.")})
     with transaction.atomic():
-        _move(change, allowed={ChangeStatus.SUBMITTED},
-              to=ChangeStatus.APPROVED if approve else ChangeStatus.REJECTED,
-              decided_by=actor, decided_at=timezone.now(), decision_note=note)
+        WORKFLOW.move(change, "decide", ChangeStatus.APPROVED if approve else
+                      ChangeStatus.REJECTED, decided_by=actor, decided_at=timezone.now(),
+                      decision_note=note)
         _event("change.decide", change, actor, request)
     return change
 
@@ -366,17 +380,15 @@ def start_change(change: ChangeRequest, *, actor, request=None) -> ChangeRequest
 
     An operation is started only once the requester's identity was confirmed (C-17).
     """
-    _require_contract_role(actor, change, EXECUTOR_ROLES,
-                           _("Only the provider's operators of this contract carry out "
-                             "changes."))
+    WORKFLOW.check("start", actor, change)
     if change.kind in OPERATION_KINDS and change.identity_confirmed_at is None:
         raise ValidationError({"status": _(
             "The requester's identity was not confirmed with a second factor; the operation "
             "cannot be carried out (C-17).")})
     driver = current_driver()
     with transaction.atomic():
-        _move(change, allowed={ChangeStatus.APPROVED}, to=ChangeStatus.IN_PROGRESS,
-              started_by=actor, started_at=timezone.now(), driver=driver.name)
+        WORKFLOW.move(change, "start", started_by=actor, started_at=timezone.now(),
+                      driver=driver.name)
         try:
             reference = driver.start(change)
         except DriverError as error:
@@ -396,9 +408,7 @@ def finish_change(change: ChangeRequest, *, actor, succeeded: bool, note: str = 
 
     For a new host the operator gives the addresses the cloud assigned it.
     """
-    _require_contract_role(actor, change, EXECUTOR_ROLES,
-                           _("Only the provider's operators of this contract carry out "
-                             "changes."))
+    WORKFLOW.check("finish", actor, change)
     return _finish(change, actor=actor, succeeded=succeeded, note=note,
                    ip_addresses=ip_addresses, request=request)
 
@@ -427,9 +437,8 @@ def _finish(change: ChangeRequest, *, actor, succeeded: bool, note: str, ip_addr
     ip_addresses = clean_ip_addresses(change.kind, ip_addresses)
     moment = timezone.now()
     with transaction.atomic():
-        _move(change, allowed={ChangeStatus.IN_PROGRESS},
-              to=ChangeStatus.DONE if succeeded else ChangeStatus.FAILED,
-              finished_by=actor, finished_at=moment, outcome_note=note)
+        WORKFLOW.move(change, "finish", ChangeStatus.DONE if succeeded else ChangeStatus.FAILED,
+                      finished_by=actor, finished_at=moment, outcome_note=note)
         if succeeded:
             applied = apply_change(change, actor=actor, at=moment, ip_addresses=ip_addresses)
             ChangeRequest.objects.filter(pk=change.pk).update(applied=applied)
@@ -453,11 +462,10 @@ def collect_outcome(change: ChangeRequest) -> ChangeRequest:
 def verify_change(change: ChangeRequest, *, actor, note: str = "",
                   request=None) -> ChangeRequest:
     """Confirm, as the requester, that the change done is what was asked for."""
-    _require_requester(actor, change.system)
-    _require_own(actor, change)
+    WORKFLOW.check("verify", actor, change)
     with transaction.atomic():
-        _move(change, allowed={ChangeStatus.DONE}, to=ChangeStatus.VERIFIED, verified_by=actor,
-              verified_at=timezone.now(), verification_note=(note or "").strip())
+        WORKFLOW.move(change, "verify", verified_by=actor, verified_at=timezone.now(),
+                      verification_note=(note or "").strip())
         _event("change.verify", change, actor, request)
     return change
 

@@ -19,6 +19,7 @@ from govcloud.inventory.choices import OPERATION_KINDS, ChangeKind
 from govcloud.inventory.ledger import HOST_SERVICE_METERS, allocated_by_meter
 from govcloud.inventory.models import ApplicationSystem, CloudHost
 from govcloud.inventory.services import SYSTEM_DETAIL_FIELDS
+from govcloud.lib.step_views import NoteForm, StepForm
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 TEXTAREA = {"rows": 3}
@@ -148,19 +149,19 @@ class ChangeRequestForm(forms.Form):
                 if name != "second_factor" and data.get(name) is not None}
 
 
-class SubmitForm(forms.Form):
+class SubmitForm(StepForm):
     second_factor = second_factor_field()
 
 
-class NoteForm(forms.Form):
-    note = forms.CharField(label=_("Note"), required=False,
-                           widget=forms.Textarea(attrs={"rows": 2}))
-
-
 class FinishForm(NoteForm):
+    """Done or failed, by the button pressed (``outcome=done``); a new host's addresses."""
+
     ip_addresses = forms.CharField(
         label=_("IP addresses"), required=False, max_length=500,
         help_text=_("A new host only: the addresses the cloud gave it, separated by commas."))
+
+    def arguments(self) -> dict:
+        return {**self.cleaned_data, "succeeded": self.data.get("outcome") == "done"}
 
 
 class SystemDetailsForm(forms.Form):

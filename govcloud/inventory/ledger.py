@@ -16,15 +16,14 @@ from django.db.models import OuterRef, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from govcloud.accounts.choices import CONTRACT_WIDE_ROLES
 from govcloud.contract.models import Contract
 from govcloud.inventory.choices import HostStatus
 from govcloud.inventory.models import (
     AllocationEntry,
-    ApplicationSystem,
     CloudHost,
     HostStatusChange,
 )
+from govcloud.lib.scoping import systems_in_scope
 
 #: Meters a cloud host carries by its size (catalog items 1–4).
 HOST_SIZE_METERS = {
@@ -85,9 +84,9 @@ def allocation_seen_by(user, contract: Contract, at: datetime | None = None):
     contracted quantities. The caller has checked that ``user`` sees the contract.
     """
     items = contract_allocation(contract, at)
-    if user.role in CONTRACT_WIDE_ROLES:
+    visible = systems_in_scope(user, contract)
+    if visible is None:
         return items, True
-    visible = ApplicationSystem.objects.restrict(user).filter(contract=contract)
     entries = AllocationEntry.objects.filter(contract=contract, system__in=visible)
     if at is not None:
         entries = entries.filter(recorded_at__lte=at)

@@ -12,9 +12,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from govcloud.accounts.querysets import RestrictedManager
 from govcloud.inventory.choices import ChangeKind, ChangeStatus, HostStatus
 from govcloud.lib.history import HistoryModel
+from govcloud.lib.scoping import RestrictedManager
 
 SYSTEM_ORDER = ("contract", "contract_row", "label")
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from govcloud.contract.models import CatalogItem
-from govcloud.inventory.choices import ChangeKind, ChangeStatus, HostStatus
+from govcloud.inventory.changes import kinds_for_host
+from govcloud.inventory.choices import ChangeKind, ChangeStatus
 from govcloud.inventory.drivers import current_driver
 from govcloud.inventory.forms import QUANTITY_LABELS
 from govcloud.inventory.ledger import allocated_by_meter
@@ -45,24 +45,7 @@ def label_entries(entries) -> None:
 
 def host_request_kinds(host: CloudHost) -> list[tuple[str, str]]:
     """Return the kinds of change that fit the host's status, as (kind, label)."""
-    if host.status == HostStatus.DECOMMISSIONED:
-        return []
-    kinds = [ChangeKind.RESIZE, ChangeKind.STORAGE, ChangeKind.SERVICES]
-    if host.status == HostStatus.RUNNING:
-        kinds += [ChangeKind.RESTART, ChangeKind.STOP]
-    elif host.status == HostStatus.STOPPED:
-        kinds.append(ChangeKind.START)
-    kinds.append(ChangeKind.DECOMMISSION)
-    return [(kind.value, kind.label) for kind in kinds]
-
-
-WAITING_FOR = {
-    ChangeStatus.DRAFT: gettext_lazy("the requester to submit it"),
-    ChangeStatus.SUBMITTED: gettext_lazy("the purchaser admin's decision"),
-    ChangeStatus.APPROVED: gettext_lazy("a provider operator to start it"),
-    ChangeStatus.IN_PROGRESS: gettext_lazy("the provider to finish it"),
-    ChangeStatus.DONE: gettext_lazy("the requester to verify it"),
-}
+    return [(kind, ChangeKind(kind).label) for kind in kinds_for_host(host)]
 
 
 def driver_label(name: str) -> str:

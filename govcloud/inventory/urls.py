@@ -17,15 +17,7 @@ urlpatterns = [
          name="change-request-detail"),
     path("inventory/changes/<int:pk>/edit/", views.ChangeRequestEditView.as_view(),
          name="change-request-edit"),
-    *(
-        path(f"inventory/changes/<int:pk>/{step}/", view.as_view(),
-             name=f"change-request-{step}")
-        for step, view in (
-            ("submit", views.ChangeSubmitView), ("withdraw", views.ChangeWithdrawView),
-            ("decide", views.ChangeDecideView), ("start", views.ChangeStartView),
-            ("finish", views.ChangeFinishView), ("verify", views.ChangeVerifyView),
-        )
-    ),
+    *views.ChangeStepView.urls("inventory/changes/<int:pk>/", "change-request"),
     path("inventory/ledger/", views.AllocationEntryListView.as_view(), name="ledger"),
     path("inventory/allocation/", views.AllocationView.as_view(), name="allocation"),
     path("inventory/import/", spreadsheet_views.InventoryImportView.as_view(),

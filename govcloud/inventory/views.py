@@ -8,18 +8,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.generic import ListView, TemplateView
 from django.views.generic.detail import SingleObjectMixin
 
-from govcloud.access.views import ObjectActionView, add_errors
-from govcloud.accounts.choices import CONTRACT_WIDE_ROLES, SYSTEM_SCOPED_ROLES, Role
-from govcloud.accounts.services import has_second_factor
 from govcloud.inventory import changes, services
 from govcloud.inventory.choices import (
-    APPROVER_ROLES,
-    EXECUTOR_ROLES,
     HOST_KINDS,
-    OPEN_CHANGE_STATUSES,
     OPERATION_KINDS,
     REQUESTER_ROLES,
     SYSTEM_EDITOR_ROLES,
@@ -37,7 +32,6 @@ from govcloud.inventory.forms import (
     AllocationForm,
     ChangeRequestForm,
     FinishForm,
-    NoteForm,
     SubmitForm,
     SystemDetailsForm,
 )
@@ -51,7 +45,6 @@ from govcloud.inventory.models import (
     systems_with_host_count,
 )
 from govcloud.inventory.presenters import (
-    WAITING_FOR,
     allocation_rows,
     catalog_of,
     host_request_kinds,
@@ -59,6 +52,10 @@ from govcloud.inventory.presenters import (
     requested_rows,
     timeline,
 )
+from govcloud.lib.roles import CONTRACT_WIDE_ROLES, SYSTEM_SCOPED_ROLES
+from govcloud.lib.scoping import systems_in_scope
+from govcloud.lib.second_factor import has_second_factor
+from govcloud.lib.step_views import DecisionForm, NoteForm, StepAction, StepView, add_errors
 from govcloud.lib.views import FilteredListView, RestrictedDetailView, RestrictedMixin
 
 #: Roles that work with the inventory of a contract (the platform administrators do not).
@@ -201,18 +198,17 @@ class ChangeRequestDetailView(RestrictedDetailView):
         catalog = catalog_of(change.contract)
         context.update(
             timeline=timeline(change),
-            waiting_for=WAITING_FOR.get(change.status),
+            waiting_for=changes.WORKFLOW.awaited(change.status),
             requested_rows=requested_rows(change, catalog),
             is_operation=change.kind in OPERATION_KINDS,
             entries=_ledger_of(user, change_request=change),
             **self._allocation(change, catalog),
-            **self._actions(change, user),
+            **ChangeStepView.empty_forms(user, change),
         )
         label_entries(context["entries"])
-        for name, form_class in (("submit_form", SubmitForm), ("decision_form", NoteForm),
-                                 ("finish_form", FinishForm), ("verify_form", NoteForm)):
-            context.setdefault(name, form_class(prefix=name.removesuffix("_form")))
-        if change.kind != ChangeKind.NEW_HOST:
+        if context["can_submit"] and change.kind in OPERATION_KINDS:
+            context["has_second_factor"] = has_second_factor(user)
+        if "finish_form" in context and change.kind != ChangeKind.NEW_HOST:
             context["finish_form"].fields.pop("ip_addresses", None)
         return context
 
@@ -221,28 +217,11 @@ class ChangeRequestDetailView(RestrictedDetailView):
         applied = (change.applied or {}).get("allocation")
         if applied is not None:
             return {"applied_rows": allocation_rows(applied, catalog)}
-        if change.status not in OPEN_CHANGE_STATUSES:
+        if change.status not in changes.OPEN_CHANGE_STATUSES:
             return {}
         current = allocated_by_meter(change.contract)
-        return {"planned_rows": allocation_rows(changes.planned_allocation(change), catalog,
+        return {"planned_rows": allocation_rows(changes.pending_allocation(change), catalog,
                                                 current)}
-
-    @staticmethod
-    def _actions(change: ChangeRequest, user) -> dict:
-        status = change.status
-        own = change.created_by_id == user.pk and user.role in REQUESTER_ROLES
-        actions = {
-            "can_submit": own and status == ChangeStatus.DRAFT,
-            "can_withdraw": own and status in (ChangeStatus.DRAFT, ChangeStatus.SUBMITTED,
-                                               ChangeStatus.APPROVED),
-            "can_decide": user.role in APPROVER_ROLES and status == ChangeStatus.SUBMITTED,
-            "can_start": user.role in EXECUTOR_ROLES and status == ChangeStatus.APPROVED,
-            "can_finish": user.role in EXECUTOR_ROLES and status == ChangeStatus.IN_PROGRESS,
-            "can_verify": own and status == ChangeStatus.DONE,
-        }
-        if actions["can_submit"] and change.kind in OPERATION_KINDS:
-            actions["has_second_factor"] = has_second_factor(user)
-        return actions
 
 
 class ChangeRequestCreateView(RestrictedMixin, TemplateView):
@@ -377,8 +356,7 @@ class ChangeRequestEditView(RestrictedMixin, SingleObjectMixin, TemplateView):
 
     def _context(self, form) -> dict:
         change = self.object
-        can_edit = (change.status == ChangeStatus.DRAFT
-                    and change.created_by_id == self.request.user.pk)
+        can_edit = changes.WORKFLOW.permits("edit", self.request.user, change)
         return {"object": change, "form": form, "kind": change.kind, "host": change.host,
                 "needs_host": False, "can_edit": can_edit, "has_second_factor": False,
                 "is_operation": False}
@@ -394,115 +372,49 @@ def _visible(queryset, pk):
     return get_object_or_404(queryset, pk=pk)
 
 
-class ChangeActionView(ObjectActionView):
-    """One step of a request, posted from its page; a refusal shows the page again (400)."""
+class ChangeStepView(StepView):
+    """Every step of a change request, posted from its page (the table: changes.WORKFLOW)."""
 
     model = ChangeRequest
     queryset = ChangeRequest.objects.select_related("contract", "system", "host")
-    form_class = NoteForm
-    form_context_name = ""
-    success_message = ""
-
-    def post(self, request, *args, **kwargs):
-        self.object = self.get_object()
-        prefix = self.form_context_name.removesuffix("_form")
-        form = self.form_class(request.POST, prefix=prefix)
-        if form.is_valid():
-            try:
-                self.act(form.cleaned_data)
-            except ValidationError as error:
-                add_errors(form, error)
-            else:
-                messages.success(request, self.success_message)
-                return redirect("change-request-detail", pk=self.object.pk)
-        for error in form.non_field_errors():
-            messages.error(request, error)  # shown even where the form itself is not
-        self.object.refresh_from_db()
-        view = ChangeRequestDetailView(request=request, kwargs=self.kwargs, object=self.object)
-        context = view.get_context_data(object=self.object, **{self.form_context_name: form})
-        return render(request, "inventory/changerequest_detail.html", context, status=400)
-
-
-class ChangeSubmitView(ChangeActionView):
-    write_roles = REQUESTER_ROLES
-    form_class = SubmitForm
-    form_context_name = "submit_form"
-
-    def act(self, data) -> None:
-        changes.submit_change(self.object, actor=self.request.user,
-                              second_factor=data["second_factor"], request=self.request)
-        self.success_message = _("The request is submitted to the purchaser admin.")
-
-
-class ChangeWithdrawView(ChangeActionView):
-    write_roles = REQUESTER_ROLES
-    form_context_name = "withdraw_form"
-
-    def act(self, data) -> None:
-        changes.withdraw_change(self.object, actor=self.request.user, request=self.request)
-        self.success_message = _("The request is withdrawn.")
-
-
-class ChangeDecideView(ChangeActionView):
-    write_roles = APPROVER_ROLES
-    form_context_name = "decision_form"
-
-    def act(self, data) -> None:
-        approve = self.request.POST.get("decision") == "approve"
-        changes.decide_change(self.object, actor=self.request.user, approve=approve,
-                              note=data["note"], request=self.request)
-        self.success_message = (_("The request is approved.") if approve
-                                else _("The request is rejected."))
-
-
-class ChangeStartView(ChangeActionView):
-    write_roles = EXECUTOR_ROLES
-    form_context_name = "start_form"
-
-    def act(self, data) -> None:
-        changes.start_change(self.object, actor=self.request.user, request=self.request)
-        self.success_message = _("The change is started; mark it done or failed when it is.")
-
-
-class ChangeFinishView(ChangeActionView):
-    write_roles = EXECUTOR_ROLES
-    form_class = FinishForm
-    form_context_name = "finish_form"
-
-    def act(self, data) -> None:
-        succeeded = self.request.POST.get("outcome") == "done"
-        changes.finish_change(self.object, actor=self.request.user, succeeded=succeeded,
-                              note=data["note"], ip_addresses=data["ip_addresses"],
-                              request=self.request)
-        self.success_message = (_("The change is done; the inventory and the ledger are "
-                                  "updated.") if succeeded else _("The change is recorded as "
-                                                                   "failed; nothing changed."))
-
-
-class ChangeVerifyView(ChangeActionView):
-    write_roles = REQUESTER_ROLES
-    form_context_name = "verify_form"
-
-    def act(self, data) -> None:
-        changes.verify_change(self.object, actor=self.request.user, note=data["note"],
-                              request=self.request)
-        self.success_message = _("The change is verified.")
+    workflow = changes.WORKFLOW
+    detail_view = ChangeRequestDetailView
+    detail_url = "change-request-detail"
+    detail_template = "inventory/changerequest_detail.html"
+    actions = {
+        "submit": StepAction(changes.submit_change, _lazy(
+            "The request is submitted to the purchaser admin."), SubmitForm),
+        "withdraw": StepAction(changes.withdraw_change, _lazy("The request is withdrawn.")),
+        "decide": StepAction(changes.decide_change, {
+            ChangeStatus.APPROVED: _lazy("The request is approved."),
+            ChangeStatus.REJECTED: _lazy("The request is rejected.")}, DecisionForm),
+        "start": StepAction(changes.start_change, _lazy(
+            "The change is started; mark it done or failed when it is.")),
+        "finish": StepAction(changes.finish_change, {
+            ChangeStatus.DONE: _lazy("The change is done; the inventory and the ledger are "
+                                     "updated."),
+            ChangeStatus.FAILED: _lazy("The change is recorded as failed; nothing changed.")},
+            FinishForm),
+        "verify": StepAction(changes.verify_change, _lazy("The change is verified."), NoteForm),
+    }
 
 
 # --- the work queue ---------------------------------------------------------------------
 
 
-def _section(key: str, title, rows, empty) -> dict:
-    return {"key": key, "title": title, "rows": list(rows), "empty": empty}
-
-
 class ChangeQueueView(RestrictedMixin, ListView):
-    """What waits for whom: decisions for the purchaser admin, approved and running changes
-    for the provider, drafts and done changes for their requesters. Oldest first."""
+    """What waits for the person: a section per step of their role that moves requests on
+    (from the table, changes.WORKFLOW), then their open requests waiting for others.
+    Oldest first. Roles that take no step (the supervisor) have no queue."""
 
     model = ChangeRequest
     queryset = ChangeRequest.objects.select_related("contract", "system", "host", "created_by")
     template_name = "inventory/change_queue.html"
+
+    def get(self, request, *args, **kwargs):
+        if request.user.role not in changes.WORKFLOW.roles:
+            raise PermissionDenied("this role takes no step of a change request")
+        return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -511,38 +423,21 @@ class ChangeQueueView(RestrictedMixin, ListView):
 
     @staticmethod
     def sections(visible, user) -> list[dict]:
-        submitted = visible.filter(status=ChangeStatus.SUBMITTED).order_by("submitted_at")
-        approved = visible.filter(status=ChangeStatus.APPROVED).order_by("decided_at")
-        running = visible.filter(status=ChangeStatus.IN_PROGRESS).order_by("started_at")
-        nothing = _("Nothing waits.")
+        workflow, nothing = changes.WORKFLOW, _("Nothing waits.")
+        sections = []
+        for step in workflow.queue_steps(user):
+            rows = workflow.waiting_for(user, visible, step).order_by("created_at", "pk")
+            sections.append({"key": step.name, "title": step.label, "rows": list(rows),
+                             "empty": nothing})
+        others = visible.filter(status__in=list(changes.OPEN_CHANGE_STATUSES)).exclude(
+            pk__in=workflow.waiting_for(user, visible).values("pk"))
         if user.role in REQUESTER_ROLES:
-            own = visible.filter(created_by=user).order_by("created_at")
-            return [
-                _section("drafts", _("Your drafts, not yet submitted"),
-                         own.filter(status=ChangeStatus.DRAFT), nothing),
-                _section("verify", _("Done by the provider, waiting for your verification"),
-                         own.filter(status=ChangeStatus.DONE), nothing),
-                _section("others", _("Your requests waiting for others"),
-                         own.filter(status__in=[ChangeStatus.SUBMITTED, ChangeStatus.APPROVED,
-                                                ChangeStatus.IN_PROGRESS]), nothing),
-            ]
-        if user.role == Role.PURCHASER_ADMIN:
-            return [
-                _section("decide", _("Waiting for your decision"), submitted, nothing),
-                _section("start", _("Approved, waiting for the provider to start"), approved,
-                         nothing),
-                _section("running", _("In progress at the provider"), running, nothing),
-            ]
-        provider = [
-            _section("start", _("Approved, waiting to be started"), approved, nothing),
-            _section("running", _("In progress"), running, nothing),
-        ]
-        if user.role == Role.SUPERVISOR:
-            return [_section("decide", _("Waiting for the purchaser admin's decision"),
-                             submitted, nothing), *provider]
-        if user.role in (Role.PROVIDER_OPERATOR, Role.PROVIDER_MANAGER):
-            return provider
-        return []
+            others = others.filter(created_by=user)
+        else:  # a draft is its author's until submitted
+            others = others.exclude(status=ChangeStatus.DRAFT)
+        sections.append({"key": "others", "title": _("Open requests waiting for others"),
+                         "rows": list(others.order_by("created_at", "pk")), "empty": nothing})
+        return sections
 
 
 # --- the ledger and the allocation ------------------------------------------------------
@@ -606,8 +501,7 @@ class AllocationView(RestrictedMixin, TemplateView):
                         f"{row['item'].unit} ({row['percent']}%)" for row in rows],
             "allocated": _("Allocated"), "contracted": _("Contracted"),
         }
-        systems = None if whole else ApplicationSystem.objects.restrict(user)
-        running = running_hosts(contract, at, systems=systems)
+        running = running_hosts(contract, at, systems=systems_in_scope(user, contract))
         return {"rows": rows, "whole_contract": whole, "running": running, "chart": chart}
 
 

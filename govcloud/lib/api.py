@@ -5,6 +5,9 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.permissions import SAFE_METHODS
+from rest_framework.response import Response
+
+from govcloud.lib.workflow import Workflow
 
 
 def call_service(service, *args, **kwargs):
@@ -70,3 +73,39 @@ class RestrictedObjectViewSet(LookupBeforeMethodCheckMixin, mixins.CreateModelMi
 
     def get_queryset(self):
         return super().get_queryset().restrict(self.request.user)
+
+
+class WorkflowViewSet(RestrictedObjectViewSet):
+    """A viewset whose actions named after a workflow's steps may be posted only by the
+    roles the table gives that step; any other write (creating) by ``create_roles``.
+
+    The table (``workflow``) is the one answer, as on the pages and in the services.
+    """
+
+    workflow: Workflow
+    create_roles: frozenset[str] = frozenset()
+    #: The step a PATCH takes (editing a draft), if the model has one.
+    update_step: str | None = None
+    #: Actions named otherwise than their step (``uses`` records the step ``use``).
+    action_steps: dict[str, str] = {}
+
+    @property
+    def write_roles(self) -> frozenset[str]:
+        step = self.action_steps.get(self.action, self.action)
+        if step in self.workflow.by_name:
+            return self.workflow.step(step).roles
+        if self.action == "partial_update" and self.update_step:
+            return self.workflow.step(self.update_step).roles
+        return self.create_roles
+
+    def take_step(self, service, input_serializer=None, **arguments):
+        """Validate the body with ``input_serializer``, call the step's service with its
+        data and ``arguments``, answer the object as it is now."""
+        data: dict = {}
+        if input_serializer is not None:
+            given = input_serializer(data=self.request.data)
+            given.is_valid(raise_exception=True)
+            data = dict(given.validated_data)
+        obj = call_service(service, self.get_object(), actor=self.request.user,
+                           request=self.request, **data, **arguments)
+        return Response(self.get_serializer(obj).data)

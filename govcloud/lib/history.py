@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from govcloud.accounts.querysets import RestrictedQuerySet
+from govcloud.lib.scoping import RestrictedQuerySet
 
 
 class ImmutableQuerySet(RestrictedQuerySet):

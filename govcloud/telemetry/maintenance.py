@@ -15,8 +15,10 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from govcloud.audit.services import record_event
+from govcloud.lib.workflow import Step, Workflow
 from govcloud.telemetry.choices import (
     MAINTENANCE_APPROVER_ROLES,
     MAINTENANCE_PROPOSER_ROLES,
@@ -26,6 +28,19 @@ from govcloud.telemetry.models import MaintenanceWindow
 
 #: The longest window one announcement may cover.
 MAX_WINDOW = timedelta(days=7)
+
+M = MaintenanceStatus
+#: Who may take which step of a window, always before it starts: the one table (C-16).
+WORKFLOW = Workflow(MaintenanceWindow, (
+    Step("decide", gettext_lazy("Maintenance to decide"), frozenset({M.PROPOSED}),
+         (M.APPROVED, M.REJECTED), MAINTENANCE_APPROVER_ROLES,
+         gettext_lazy("Only the purchaser admin of this contract approves maintenance."),
+         before="starts_at", awaits=gettext_lazy("the purchaser admin's decision")),
+    Step("cancel", gettext_lazy("Maintenance to cancel"), frozenset({M.PROPOSED, M.APPROVED}),
+         (M.CANCELLED,), MAINTENANCE_PROPOSER_ROLES,
+         gettext_lazy("Only the provider's O&M team of this contract cancels maintenance."),
+         before="starts_at"),
+), author_field="announced_by")
 
 
 def minimum_notice() -> timedelta:
@@ -92,45 +107,26 @@ def announce_window(*, actor, contract, system, title: str, description: str,
     return window
 
 
-def _move(window: MaintenanceWindow, allowed, to: str, **stamps) -> None:
-    """Change the status in one conditional UPDATE, and only before the window starts."""
-    now = timezone.now()
-    moved = MaintenanceWindow.objects.filter(
-        pk=window.pk, status__in=list(allowed), starts_at__gt=now,
-    ).update(status=to, **stamps)
-    if not moved:
-        window.refresh_from_db()
-        if window.starts_at <= now:
-            raise ValidationError({"status": _("The window has started; it can no longer be "
-                                               "changed.")})
-        raise ValidationError({"status": _("The window is %(status)s; this step is not "
-                                           "possible.") % {"status": window.get_status_display()}})
-    window.refresh_from_db()
-
-
 def decide_window(window: MaintenanceWindow, *, actor, approve: bool, note: str = "",
                   request=None) -> MaintenanceWindow:
     """The purchaser admin approves or rejects an announced window before it starts."""
-    _require(actor, window.contract, MAINTENANCE_APPROVER_ROLES,
-             _("Only the purchaser admin of this contract approves maintenance."))
+    WORKFLOW.check("decide", actor, window)
     note = (note or "").strip()
     if not approve and not note:
         raise ValidationError({"note": _("Say why the maintenance is rejected.")})
     with transaction.atomic():
-        _move(window, {MaintenanceStatus.PROPOSED},
-              MaintenanceStatus.APPROVED if approve else MaintenanceStatus.REJECTED,
-              decided_by=actor, decided_at=timezone.now(), decision_note=note)
+        WORKFLOW.move(window, "decide",
+                      MaintenanceStatus.APPROVED if approve else MaintenanceStatus.REJECTED,
+                      decided_by=actor, decided_at=timezone.now(), decision_note=note)
         _event("maintenance.decide", window, actor, request)
     return window
 
 
 def cancel_window(window: MaintenanceWindow, *, actor, request=None) -> MaintenanceWindow:
     """The provider withdraws a window before it starts."""
-    _require(actor, window.contract, MAINTENANCE_PROPOSER_ROLES,
-             _("Only the provider's O&M team of this contract cancels maintenance."))
+    WORKFLOW.check("cancel", actor, window)
     with transaction.atomic():
-        _move(window, {MaintenanceStatus.PROPOSED, MaintenanceStatus.APPROVED},
-              MaintenanceStatus.CANCELLED)
+        WORKFLOW.move(window, "cancel")
         _event("maintenance.cancel", window, actor, request)
     return window
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from govcloud.contract.models import Contract
 from govcloud.inventory.models import ApplicationSystem
+from govcloud.lib.step_views import DecisionForm
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -38,7 +39,7 @@ class MaintenanceWindowForm(forms.Form):
             .select_related("contract")
 
 
-class MaintenanceDecisionForm(forms.Form):
+class MaintenanceDecisionForm(DecisionForm):
     note = forms.CharField(
         label=_("Decision note"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Required when the maintenance is rejected."),

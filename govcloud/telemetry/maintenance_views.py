@@ -7,34 +7,27 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.generic import FormView
 
-from govcloud.access.views import ObjectActionView, add_errors
+from govcloud.lib.step_views import StepAction, StepView, add_errors
 from govcloud.lib.views import FilteredListView, RestrictedDetailView, RestrictedMixin
 from govcloud.telemetry import maintenance
 from govcloud.telemetry.choices import (
-    MAINTENANCE_APPROVER_ROLES,
     MAINTENANCE_PROPOSER_ROLES,
     MaintenanceStatus,
 )
-from govcloud.telemetry.maintenance_filtersets import MaintenanceWindowFilterSet, of_own_systems
+from govcloud.telemetry.maintenance_filtersets import MaintenanceWindowFilterSet
 from govcloud.telemetry.maintenance_forms import MaintenanceDecisionForm, MaintenanceWindowForm
 from govcloud.telemetry.models import MaintenanceWindow
 
 WINDOW_RELATIONS = ("contract", "system", "announced_by", "decided_by")
 
 
-class OwnSystemsMixin:
-    """Another system's window is a 404 to the purchaser's staff and the app vendors."""
-
-    def get_queryset(self):
-        return of_own_systems(self.request.user, super().get_queryset())
-
-
-class MaintenanceListView(OwnSystemsMixin, FilteredListView):
+class MaintenanceListView(FilteredListView):
     model = MaintenanceWindow
     queryset = MaintenanceWindow.objects.select_related(*WINDOW_RELATIONS)
     filterset_class = MaintenanceWindowFilterSet
@@ -42,25 +35,19 @@ class MaintenanceListView(OwnSystemsMixin, FilteredListView):
     partial_template_name = "telemetry/_partials/maintenance_table.html"
 
 
-class MaintenanceDetailView(OwnSystemsMixin, RestrictedDetailView):
+class MaintenanceDetailView(RestrictedDetailView):
     model = MaintenanceWindow
     queryset = MaintenanceWindow.objects.select_related(*WINDOW_RELATIONS)
     template_name = "telemetry/maintenance_detail.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        window, role = self.object, self.request.user.role
-        ahead = window.starts_at > timezone.now()
+        window = self.object
         context.update(
-            has_started=not ahead,
+            has_started=window.starts_at <= timezone.now(),
             counts=window.status == MaintenanceStatus.APPROVED,
-            can_decide=(role in MAINTENANCE_APPROVER_ROLES and ahead
-                        and window.status == MaintenanceStatus.PROPOSED),
-            can_cancel=(role in MAINTENANCE_PROPOSER_ROLES and ahead
-                        and window.status in (MaintenanceStatus.PROPOSED,
-                                              MaintenanceStatus.APPROVED)),
+            **MaintenanceStepView.empty_forms(self.request.user, window),
         )
-        context.setdefault("decision_form", MaintenanceDecisionForm())
         return context
 
 
@@ -105,48 +92,20 @@ class MaintenanceAnnounceView(RestrictedMixin, FormView):
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
-class MaintenanceActionView(OwnSystemsMixin, ObjectActionView):
-    """A step on one window, posted from its page; a refusal shows the page again (400)."""
+class MaintenanceStepView(StepView):
+    """Every step of a window, posted from its page (the table: maintenance.WORKFLOW)."""
 
     model = MaintenanceWindow
     queryset = MaintenanceWindow.objects.select_related(*WINDOW_RELATIONS)
-    form_class = MaintenanceDecisionForm
-    success_message = ""
-
-    def post(self, request, *args, **kwargs):
-        self.object = self.get_object()
-        form = self.form_class(request.POST)
-        if form.is_valid():
-            try:
-                self.act(form.cleaned_data)
-            except ValidationError as error:
-                add_errors(form, error)
-            else:
-                messages.success(request, self.success_message)
-                return redirect("maintenance-detail", pk=self.object.pk)
-        for error in form.non_field_errors():
-            messages.error(request, error)
-        self.object.refresh_from_db()
-        view = MaintenanceDetailView(request=request, kwargs=self.kwargs, object=self.object)
-        context = view.get_context_data(object=self.object, decision_form=form)
-        return render(request, "telemetry/maintenance_detail.html", context, status=400)
-
-
-class MaintenanceDecideView(MaintenanceActionView):
-    write_roles = MAINTENANCE_APPROVER_ROLES
-
-    def act(self, data) -> None:
-        approve = self.request.POST.get("decision") == "approve"
-        maintenance.decide_window(self.object, actor=self.request.user, approve=approve,
-                                  note=data["note"], request=self.request)
-        self.success_message = (_("The maintenance is approved; it is left out of "
-                                  "availability.") if approve
-                                else _("The maintenance is rejected."))
-
-
-class MaintenanceCancelView(MaintenanceActionView):
-    write_roles = MAINTENANCE_PROPOSER_ROLES
-
-    def act(self, data) -> None:
-        maintenance.cancel_window(self.object, actor=self.request.user, request=self.request)
-        self.success_message = _("The maintenance is cancelled.")
+    workflow = maintenance.WORKFLOW
+    detail_view = MaintenanceDetailView
+    detail_url = "maintenance-detail"
+    detail_template = "telemetry/maintenance_detail.html"
+    actions = {
+        "decide": StepAction(maintenance.decide_window, {
+            MaintenanceStatus.APPROVED: _lazy("The maintenance is approved; it is left out of "
+                                              "availability."),
+            MaintenanceStatus.REJECTED: _lazy("The maintenance is rejected.")},
+            MaintenanceDecisionForm),
+        "cancel": StepAction(maintenance.cancel_window, _lazy("The maintenance is cancelled.")),
+    }

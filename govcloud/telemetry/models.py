@@ -13,7 +13,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from govcloud.accounts.querysets import RestrictedManager
+from govcloud.lib.scoping import RestrictedManager
 from govcloud.telemetry.choices import MaintenanceStatus, Metric, ProbeKind, SourceKind
 
 
@@ -161,6 +161,7 @@ class MaintenanceWindow(models.Model):
 
     objects = RestrictedManager()
     scope_contract_field = "contract"
+    scope_system_field = "system"
     scope_visible_to_system_users = True
 
     class Meta:

@@ -14,7 +14,6 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from govcloud.access.testing import add_access_objects
-from govcloud.accounts.choices import SECOND_FACTOR_ROLES, Role
 from govcloud.accounts.models import User
 from govcloud.accounts.services import save_account
 from govcloud.contract.choices import OrganizationKind
@@ -25,6 +24,7 @@ from govcloud.inventory.choices import REQUESTER_ROLES, HostStatus
 from govcloud.inventory.ledger import register_host
 from govcloud.inventory.models import ApplicationSystem, CloudHost
 from govcloud.inventory.testing import add_change_requests
+from govcloud.lib.roles import SECOND_FACTOR_ROLES, Role
 from govcloud.telemetry.testing_maintenance import add_maintenance_windows
 from govcloud.telemetry.testing_sources import add_telemetry_sources
 

@@ -6,8 +6,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
-from govcloud.accounts.choices import Role
 from govcloud.contract.models import Contract
+from govcloud.lib.roles import Role
 
 #: Where each platform administrator's work starts.
 ADMIN_HOMES = {

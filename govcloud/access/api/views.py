@@ -12,21 +12,19 @@ from govcloud.access.api import serializers as access_serializers
 from govcloud.access.choices import PROVIDER_ROLES, PURCHASER_ROLES
 from govcloud.access.filtersets import AccessRequestFilterSet, SystemCredentialFilterSet
 from govcloud.access.models import AccessRequest, SystemCredential
-from govcloud.accounts.choices import Role
-from govcloud.lib.api import RestrictedObjectViewSet, call_service
+from govcloud.lib.api import RestrictedObjectViewSet, WorkflowViewSet, call_service
 
 
-class AccessRequestViewSet(RestrictedObjectViewSet):
+class AccessRequestViewSet(WorkflowViewSet):
+    """Provider access requests (C-18): the provider requests; the steps' roles are read
+    from the table, services.WORKFLOW."""
+
     queryset = AccessRequest.objects.select_related("contract").prefetch_related("systems")
     serializer_class = access_serializers.AccessRequestSerializer
-
-    @property
-    def write_roles(self) -> frozenset:
-        """The purchaser admin decides and revokes; the provider requests and uses."""
-        if self.action in ("decide", "revoke"):
-            return frozenset({Role.PURCHASER_ADMIN})
-        return PROVIDER_ROLES
     filterset_class = AccessRequestFilterSet
+    workflow = services.WORKFLOW
+    create_roles = PROVIDER_ROLES
+    action_steps = {"uses": "use"}
 
     def perform_create(self, serializer):
         data = serializer.validated_data
@@ -37,33 +35,19 @@ class AccessRequestViewSet(RestrictedObjectViewSet):
             request=self.request,
         )
 
-    def _respond(self, access_request):
-        return Response(self.get_serializer(access_request).data)
-
     @extend_schema(request=access_serializers.DecisionSerializer,
                    responses=access_serializers.AccessRequestSerializer)
     @action(detail=True, methods=["post"])
     def decide(self, request, pk=None):
         """Approve or refuse a pending request (the purchaser admin of its contract)."""
-        decision = access_serializers.DecisionSerializer(data=request.data)
-        decision.is_valid(raise_exception=True)
-        return self._respond(call_service(
-            services.decide_access, self.get_object(), actor=request.user,
-            approve=decision.validated_data["approve"], note=decision.validated_data["note"],
-            request=request,
-        ))
+        return self.take_step(services.decide_access, access_serializers.DecisionSerializer)
 
     @extend_schema(request=access_serializers.RevocationSerializer,
                    responses=access_serializers.AccessRequestSerializer)
     @action(detail=True, methods=["post"])
     def revoke(self, request, pk=None):
         """Withdraw an approved access (the purchaser admin of its contract)."""
-        revocation = access_serializers.RevocationSerializer(data=request.data)
-        revocation.is_valid(raise_exception=True)
-        return self._respond(call_service(
-            services.revoke_access, self.get_object(), actor=request.user,
-            note=revocation.validated_data["note"], request=request,
-        ))
+        return self.take_step(services.revoke_access, access_serializers.RevocationSerializer)
 
     @extend_schema(request=access_serializers.AccessUseSerializer,
                    responses=access_serializers.AccessUseSerializer(many=True))

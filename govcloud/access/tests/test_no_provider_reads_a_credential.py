@@ -21,9 +21,9 @@ NOT_PURCHASER_ROLES = ["provider_operator", "provider_manager", "vendor_a", "ven
                        "supervisor", "system_admin", "security_admin", "audit_admin", "outsider"]
 #: The routes that act and the body each is POSTed with.
 POST_BODIES = {
-    "access-request-decide": {"decision": "approve", "note": "x"},
-    "access-request-revoke": {"note": "x"},
-    "access-use-create": {"action": "读取口令"},
+    "access-request-decide": {"decision": "approve", "decide-note": "x"},
+    "access-request-revoke": {"revoke-note": "x"},
+    "access-request-use": {"use-action": "读取口令"},
     "credential-reveal": {},
     "credential-create": {"label": "x", "secret": "y"},
     "access-request-create": {"purpose": "x"},

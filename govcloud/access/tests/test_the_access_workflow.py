@@ -42,23 +42,25 @@ def test_a_provider_requests_the_admin_approves_the_provider_uses_and_the_admin_
 
     detail = admin.get(f"/access/{access_request.pk}/").content.decode()
     assert "Approve" in detail and "排查慢查询" in detail
-    admin.post(f"/access/{access_request.pk}/decide/", {"decision": "approve", "note": "同意"})
+    admin.post(f"/access/{access_request.pk}/decide/",
+               {"decision": "approve", "decide-note": "同意"})
     access_request.refresh_from_db()
     assert access_request.status == AccessStatus.APPROVED
     assert access_request.decided_by == cast.purchaser_admin
 
     assert "Record a use" in provider.get(f"/access/{access_request.pk}/").content.decode()
-    response = provider.post(f"/access/{access_request.pk}/uses/", {"action": "导出慢查询日志"})
+    response = provider.post(f"/access/{access_request.pk}/use/", {"use-action": "导出慢查询日志"})
     assert response.status_code == 302
     use = AccessUse.objects.get(request=access_request)
     assert (use.used_by, use.source_address) == (cast.provider_operator, "127.0.0.1")
     assert "导出慢查询日志" in admin.get(f"/access/{access_request.pk}/").content.decode()
 
-    admin.post(f"/access/{access_request.pk}/revoke/", {"note": "已完成"})
+    admin.post(f"/access/{access_request.pk}/revoke/", {"revoke-note": "已完成"})
     access_request.refresh_from_db()
     assert access_request.status == AccessStatus.REVOKED
-    response = provider.post(f"/access/{access_request.pk}/uses/", {"action": "再看一次"})
-    assert response.status_code == 400 and "not approved" in response.content.decode()
+    response = provider.post(f"/access/{access_request.pk}/use/", {"use-action": "再看一次"})
+    assert response.status_code == 400
+    assert "is Revoked now; this step is not possible" in response.content.decode()
     assert access_request.uses.count() == 1
     actions = list(AuditEvent.objects.values_list("action", "outcome"))
     for expected in [("access.request", "success"), ("access.decide", "success"),

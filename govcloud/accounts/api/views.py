@@ -13,12 +13,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from govcloud.accounts import services
-from govcloud.accounts.choices import Role
 from govcloud.accounts.models import SecurityPolicy, User
 from govcloud.accounts.policy import POLICY_FIELDS, current_policy
 from govcloud.contract.models import Contract
 from govcloud.inventory.models import ApplicationSystem
 from govcloud.lib.api import LookupBeforeMethodCheckMixin
+from govcloud.lib.roles import Role
 
 
 class CurrentUserSerializer(serializers.ModelSerializer):

@@ -6,9 +6,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import CommandError, call_command
 
-from govcloud.accounts.choices import Role
 from govcloud.accounts.models import User
 from govcloud.accounts.services import assign_role, create_account
+from govcloud.lib.roles import Role
 
 
 def test_the_system_admin_creates_an_account_with_an_initial_password(cast):

@@ -7,7 +7,6 @@ from django.core.management import call_command
 from django.utils import translation
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from govcloud.accounts.choices import SECOND_FACTOR_ROLES
 from govcloud.accounts.models import User
 from govcloud.contract.models import Contract, Organization
 from govcloud.demo.services import DEMO_PASSWORD, build_demo
@@ -16,6 +15,7 @@ from govcloud.inventory.models import ApplicationSystem
 from govcloud.kpi.engine import Status, scorecard
 from govcloud.kpi.periods import parse_period
 from govcloud.kpi.usage import evaluate_usage
+from govcloud.lib.roles import SECOND_FACTOR_ROLES
 from govcloud.telemetry.choices import MaintenanceStatus
 from govcloud.telemetry.models import MaintenanceWindow, ServiceEndpoint
 

@@ -7,8 +7,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from govcloud.inventory.changes import planned_allocation
-from govcloud.inventory.choices import ChangeStatus
+from govcloud.inventory.changes import pending_allocation
 from govcloud.inventory.models import (
     AllocationEntry,
     ApplicationSystem,
@@ -75,10 +74,7 @@ class ChangeRequestSerializer(RestrictedChoicesMixin, serializers.ModelSerialize
 
     @extend_schema_field({"type": "object", "additionalProperties": {"type": "integer"}})
     def get_planned_allocation(self, change: ChangeRequest) -> dict:
-        if change.status not in (ChangeStatus.DRAFT, ChangeStatus.SUBMITTED,
-                                 ChangeStatus.APPROVED, ChangeStatus.IN_PROGRESS):
-            return {}
-        return planned_allocation(change)
+        return pending_allocation(change)
 
 
 class SubmitSerializer(serializers.Serializer):

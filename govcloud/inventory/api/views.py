@@ -15,12 +15,7 @@ from rest_framework.views import APIView
 from govcloud.contract.models import Contract
 from govcloud.inventory import changes
 from govcloud.inventory.api import serializers
-from govcloud.inventory.choices import (
-    APPROVER_ROLES,
-    EXECUTOR_ROLES,
-    REQUESTER_ROLES,
-    SYSTEM_EDITOR_ROLES,
-)
+from govcloud.inventory.choices import REQUESTER_ROLES, SYSTEM_EDITOR_ROLES
 from govcloud.inventory.filtersets import (
     AllocationEntryFilterSet,
     ApplicationSystemFilterSet,
@@ -30,7 +25,6 @@ from govcloud.inventory.filtersets import (
 from govcloud.inventory.ledger import allocation_seen_by, running_hosts
 from govcloud.inventory.models import (
     AllocationEntry,
-    ApplicationSystem,
     ChangeRequest,
     CloudHost,
     systems_with_host_count,
@@ -38,10 +32,11 @@ from govcloud.inventory.models import (
 from govcloud.inventory.services import update_system_details
 from govcloud.lib.api import (
     LookupBeforeMethodCheckMixin,
-    RestrictedObjectViewSet,
     RestrictedReadOnlyViewSet,
+    WorkflowViewSet,
     call_service,
 )
+from govcloud.lib.scoping import systems_in_scope
 
 
 class ApplicationSystemViewSet(LookupBeforeMethodCheckMixin, mixins.ListModelMixin,
@@ -69,14 +64,18 @@ class CloudHostViewSet(RestrictedReadOnlyViewSet):
     filterset_class = CloudHostFilterSet
 
 
-class ChangeRequestViewSet(mixins.UpdateModelMixin, RestrictedObjectViewSet):
+class ChangeRequestViewSet(mixins.UpdateModelMixin, WorkflowViewSet):
     """Change requests (C-9): create a draft, PATCH it while it is one (its values and
-    texts; the system, kind and host stay), then move it with the actions below."""
+    texts; the system, kind and host stay), then move it with the actions below. Who may
+    post which action is read from the table, changes.WORKFLOW."""
 
     queryset = ChangeRequest.objects.select_related("contract", "system", "host")
     serializer_class = serializers.ChangeRequestSerializer
     filterset_class = ChangeRequestFilterSet
     http_method_names = ["get", "post", "patch", "head", "options"]
+    workflow = changes.WORKFLOW
+    create_roles = REQUESTER_ROLES
+    update_step = "edit"
 
     def perform_update(self, serializer):
         change, data = serializer.instance, serializer.validated_data
@@ -88,16 +87,6 @@ class ChangeRequestViewSet(mixins.UpdateModelMixin, RestrictedObjectViewSet):
             fallback_plan=data.get("fallback_plan", change.fallback_plan),
             request=self.request)
 
-    @property
-    def write_roles(self) -> frozenset:
-        """The requester drafts, submits, withdraws and verifies; the purchaser admin
-        decides; the provider operator starts and finishes."""
-        if self.action == "decide":
-            return APPROVER_ROLES
-        if self.action in ("start", "finish"):
-            return EXECUTOR_ROLES
-        return REQUESTER_ROLES
-
     def perform_create(self, serializer):
         data = serializer.validated_data
         serializer.instance = call_service(
@@ -107,61 +96,45 @@ class ChangeRequestViewSet(mixins.UpdateModelMixin, RestrictedObjectViewSet):
             fallback_plan=data["fallback_plan"], request=self.request,
         )
 
-    def _act(self, input_serializer, service, arguments):
-        """Validate the body, call the step's service with ``arguments(body)``, answer."""
-        given = input_serializer(data=self.request.data)
-        given.is_valid(raise_exception=True)
-        change = call_service(service, self.get_object(), actor=self.request.user,
-                              request=self.request, **arguments(given.validated_data))
-        return Response(self.get_serializer(change).data)
-
     @extend_schema(request=serializers.SubmitSerializer,
                    responses=serializers.ChangeRequestSerializer)
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
         """Send a draft for approval; restart, stop and start need ``second_factor``."""
-        return self._act(serializers.SubmitSerializer, changes.submit_change,
-                         lambda data: {"second_factor": data["second_factor"]})
+        return self.take_step(changes.submit_change, serializers.SubmitSerializer)
 
-    @extend_schema(request=serializers.NoteSerializer,
-                   responses=serializers.ChangeRequestSerializer)
+    @extend_schema(request=None, responses=serializers.ChangeRequestSerializer)
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
         """Take back a request nobody has started (its requester)."""
-        return self._act(serializers.NoteSerializer, changes.withdraw_change, lambda data: {})
+        return self.take_step(changes.withdraw_change)
 
     @extend_schema(request=serializers.ChangeDecisionSerializer,
                    responses=serializers.ChangeRequestSerializer)
     @action(detail=True, methods=["post"])
     def decide(self, request, pk=None):
         """Approve or reject a submitted request (the purchaser admin)."""
-        return self._act(serializers.ChangeDecisionSerializer, changes.decide_change,
-                         lambda data: {"approve": data["approve"], "note": data["note"]})
+        return self.take_step(changes.decide_change, serializers.ChangeDecisionSerializer)
 
     @extend_schema(request=None, responses=serializers.ChangeRequestSerializer)
     @action(detail=True, methods=["post"])
     def start(self, request, pk=None):
         """Begin carrying out an approved request (a provider operator)."""
-        change = call_service(changes.start_change, self.get_object(), actor=request.user,
-                              request=request)
-        return Response(self.get_serializer(change).data)
+        return self.take_step(changes.start_change)
 
     @extend_schema(request=serializers.FinishSerializer,
                    responses=serializers.ChangeRequestSerializer)
     @action(detail=True, methods=["post"])
     def finish(self, request, pk=None):
         """Record a request in progress as done (applied to the ledger) or failed."""
-        return self._act(serializers.FinishSerializer, changes.finish_change,
-                         lambda data: {"succeeded": data["succeeded"], "note": data["note"],
-                                       "ip_addresses": data["ip_addresses"]})
+        return self.take_step(changes.finish_change, serializers.FinishSerializer)
 
     @extend_schema(request=serializers.NoteSerializer,
                    responses=serializers.ChangeRequestSerializer)
     @action(detail=True, methods=["post"])
     def verify(self, request, pk=None):
         """Confirm, as the requester, that the change done is what was asked for."""
-        return self._act(serializers.NoteSerializer, changes.verify_change,
-                         lambda data: {"note": data["note"]})
+        return self.take_step(changes.verify_change, serializers.NoteSerializer)
 
 
 class AllocationEntryViewSet(RestrictedReadOnlyViewSet):
@@ -196,7 +169,7 @@ class AllocationView(APIView):
 
     def allocation(self, contract, moment) -> dict:
         items, whole = allocation_seen_by(self.request.user, contract, moment)
-        systems = None if whole else ApplicationSystem.objects.restrict(self.request.user)
+        systems = systems_in_scope(self.request.user, contract)
         return {"contract": contract.pk, "at": moment or timezone.now(),
                 "whole_contract": whole,
                 "running_hosts": running_hosts(contract, moment, systems=systems),

@@ -87,7 +87,7 @@ def test_a_resize_goes_from_the_form_to_verified_through_the_pages(cast, people)
     assert step(staff, change, "submit").status_code == 302
     detail = admin.get(f"/inventory/changes/{change.pk}/").content.decode()
     assert "Approve" in detail and "the purchaser admin&#x27;s decision" in detail
-    assert step(admin, change, "decide", decision="approve", **{"decision-note": "同意"}
+    assert step(admin, change, "decide", decision="approve", **{"decide-note": "同意"}
                 ).status_code == 302
     assert "Start the change" in operator.get(f"/inventory/changes/{change.pk}/").content.decode()
     assert step(operator, change, "start").status_code == 302
@@ -137,7 +137,7 @@ def test_a_rejection_needs_a_note_and_is_shown(cast, people):
     response = step(admin, change, "decide", decision="reject")
     assert response.status_code == 400
     assert "Say why the change is rejected." in response.content.decode()
-    assert step(admin, change, "decide", decision="reject", **{"decision-note": "不必要"}
+    assert step(admin, change, "decide", decision="reject", **{"decide-note": "不必要"}
                 ).status_code == 302
     change.refresh_from_db()
     assert change.status == ChangeStatus.REJECTED
@@ -194,7 +194,7 @@ def test_a_step_the_status_does_not_allow_is_a_400_that_names_the_status(cast, p
     change = draft(cast, vcpu=6, memory_gb=8)
     response = step(people.purchaser_admin, change, "decide", decision="approve")
     assert response.status_code == 400
-    assert "the request is Draft now" in response.content.decode()
+    assert "the change request is Draft now" in response.content.decode()
     response = step(people.provider_operator, change, "start")
     assert response.status_code == 400 and "Draft now" in response.content.decode()
     response = step(people.purchaser_staff, change, "verify")

@@ -5,14 +5,13 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
-from rest_framework.response import Response
 
 from govcloud.contract.models import Contract
 from govcloud.inventory.models import ApplicationSystem
-from govcloud.lib.api import RestrictedChoicesMixin, RestrictedObjectViewSet, call_service
+from govcloud.lib.api import RestrictedChoicesMixin, WorkflowViewSet, call_service
 from govcloud.telemetry import maintenance
-from govcloud.telemetry.choices import MAINTENANCE_APPROVER_ROLES, MAINTENANCE_PROPOSER_ROLES
-from govcloud.telemetry.maintenance_filtersets import MaintenanceWindowFilterSet, of_own_systems
+from govcloud.telemetry.choices import MAINTENANCE_PROPOSER_ROLES
+from govcloud.telemetry.maintenance_filtersets import MaintenanceWindowFilterSet
 from govcloud.telemetry.models import MaintenanceWindow
 
 
@@ -37,23 +36,15 @@ class MaintenanceDecisionSerializer(serializers.Serializer):
                                  help_text="Required when the window is rejected.")
 
 
-class MaintenanceWindowViewSet(RestrictedObjectViewSet):
+class MaintenanceWindowViewSet(WorkflowViewSet):
     """Maintenance windows of the contracts one works on. The purchaser's staff and the app
     vendors see the platform's windows and their own systems'."""
 
     queryset = MaintenanceWindow.objects.select_related("contract", "system")
     serializer_class = MaintenanceWindowSerializer
     filterset_class = MaintenanceWindowFilterSet
-
-    @property
-    def write_roles(self) -> frozenset:
-        """The purchaser admin decides; the provider announces and cancels."""
-        if self.action == "decide":
-            return MAINTENANCE_APPROVER_ROLES
-        return MAINTENANCE_PROPOSER_ROLES
-
-    def get_queryset(self):
-        return of_own_systems(self.request.user, super().get_queryset())
+    workflow = maintenance.WORKFLOW
+    create_roles = MAINTENANCE_PROPOSER_ROLES
 
     def perform_create(self, serializer):
         data = serializer.validated_data
@@ -68,19 +59,10 @@ class MaintenanceWindowViewSet(RestrictedObjectViewSet):
     @action(detail=True, methods=["post"])
     def decide(self, request, pk=None):
         """Approve or reject a proposed window before it starts (the purchaser admin)."""
-        decision = MaintenanceDecisionSerializer(data=request.data)
-        decision.is_valid(raise_exception=True)
-        window = call_service(
-            maintenance.decide_window, self.get_object(), actor=request.user,
-            approve=decision.validated_data["approve"], note=decision.validated_data["note"],
-            request=request,
-        )
-        return Response(self.get_serializer(window).data)
+        return self.take_step(maintenance.decide_window, MaintenanceDecisionSerializer)
 
     @extend_schema(request=None, responses=MaintenanceWindowSerializer)
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         """Withdraw a proposed or approved window before it starts (the provider)."""
-        window = call_service(maintenance.cancel_window, self.get_object(),
-                              actor=request.user, request=request)
-        return Response(self.get_serializer(window).data)
+        return self.take_step(maintenance.cancel_window)

@@ -93,7 +93,7 @@ def test_the_purchaser_admin_approves_with_a_note(cast, client_for):
     page = admin.get(f"/maintenance/{window.pk}/").content.decode()
     assert "Approve" in page and "Reject" in page
     response = admin.post(f"/maintenance/{window.pk}/decide/",
-                          {"decision": "approve", "note": "请提前通知各应用开发商"})
+                          {"decision": "approve", "decide-note": "请提前通知各应用开发商"})
     assert response.status_code == 302
     window.refresh_from_db()
     assert (window.status, window.decided_by) == (MaintenanceStatus.APPROVED,
@@ -108,7 +108,7 @@ def test_the_purchaser_admin_approves_with_a_note(cast, client_for):
 def test_a_rejection_without_a_note_is_shown_again(cast, client_for):
     window = MaintenanceWindow.objects.get(title=PLATFORM_TITLE)
     response = client_for(cast.purchaser_admin).post(f"/maintenance/{window.pk}/decide/",
-                                                     {"decision": "reject", "note": ""})
+                                                     {"decision": "reject", "decide-note": ""})
     assert response.status_code == 400
     assert "Say why the maintenance is rejected." in response.content.decode()
     window.refresh_from_db()

@@ -10,10 +10,10 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from govcloud.accounts.choices import PLATFORM_ADMIN_ROLES, Role
 from govcloud.accounts.models import User
 from govcloud.accounts.services import generate_initial_password, save_account
 from govcloud.audit.services import record_event
+from govcloud.lib.roles import PLATFORM_ADMIN_ROLES, Role
 
 
 class Command(BaseCommand):

@@ -13,10 +13,10 @@ from django.utils.translation import gettext as _
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from govcloud.accounts.choices import SECOND_FACTOR_ROLES
 from govcloud.accounts.models import User
 from govcloud.contract.contract_file import ContractFileError
 from govcloud.demo.services import DEMO_PASSWORD, build_demo
+from govcloud.lib.roles import SECOND_FACTOR_ROLES
 
 
 class Command(BaseCommand):

@@ -1,10 +1,17 @@
-"""The one place where object visibility is decided: ``queryset.restrict(user)``.
+"""The one place where visibility is decided: ``queryset.restrict(user)`` and
+``systems_in_scope(user, contract)``.
+
+This module sits at the bottom of the layers (docs/development.md): it imports no app and
+no model, so every app's models can stand on it. It reaches the user's contracts and
+systems through the relations ``user.contracts`` and ``user.systems`` only.
 
 A model says how its rows reach a contract (``scope_contract_field``, one path or several)
 and, where they belong to one application system, how they reach it (``scope_system_field``).
 Contract-wide roles see the rows of their contracts; system-scoped roles see the rows of
 their systems and nothing that belongs to the contract as a whole unless the model opts in
-(``scope_visible_to_system_users``). The system administrator sees the models marked
+(``scope_visible_to_system_users``); a model with both a system field and that opt-in shows
+them the rows of their systems and the rows of their contracts that name no system (a
+maintenance window of the whole platform). The system administrator sees the models marked
 ``scope_visible_to_account_admin`` (contracts, systems, organizations), to scope accounts.
 
 Two more declarations narrow or widen this: ``scope_roles`` names the only roles that may
@@ -18,7 +25,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
-from govcloud.accounts.choices import CONTRACT_WIDE_ROLES, SYSTEM_SCOPED_ROLES, Role
+from govcloud.lib.roles import CONTRACT_WIDE_ROLES, SYSTEM_SCOPED_ROLES, Role
 
 
 class RestrictedQuerySet(models.QuerySet):
@@ -42,11 +49,17 @@ class RestrictedQuerySet(models.QuerySet):
         if user.role in SYSTEM_SCOPED_ROLES:
             system_field = getattr(model, "scope_system_field", None)
             systems = user.systems.all()
-            if system_field is not None:
-                return self.filter(**{f"{system_field}__in": systems}).distinct()
-            if getattr(model, "scope_visible_to_system_users", False):
-                contract_ids = systems.values("contract_id")
+            of_contract = getattr(model, "scope_visible_to_system_users", False)
+            if system_field is None and not of_contract:
+                return self.none()
+            contract_ids = systems.values("contract_id")
+            if system_field is None:
                 return self.filter(self._contract_filter(contract_field, contract_ids)).distinct()
+            mine = Q(**{f"{system_field}__in": systems})
+            if of_contract:
+                mine |= Q(**{f"{system_field}__isnull": True}) & self._contract_filter(
+                    contract_field, contract_ids)
+            return self.filter(mine).distinct()
         return self.none()
 
     @staticmethod
@@ -61,3 +74,23 @@ class RestrictedQuerySet(models.QuerySet):
 
 
 RestrictedManager = models.Manager.from_queryset(RestrictedQuerySet)
+
+
+def sees_whole_contract(user) -> bool:
+    """Return whether ``user`` sees every system of the contracts they are assigned to."""
+    return user.is_authenticated and user.role in CONTRACT_WIDE_ROLES
+
+
+def systems_in_scope(user, contract) -> models.QuerySet | None:
+    """Return None when ``user`` sees the whole of ``contract``, else their systems of it.
+
+    The one answer to "whole contract or only my systems": figures, exports and lists that
+    sum over systems narrow to what this returns. Someone who is neither contract-wide nor
+    system-scoped sees no system. The caller has checked that ``user`` sees ``contract``.
+    """
+    if sees_whole_contract(user):
+        return None
+    systems = contract.systems.all()
+    if not user.is_authenticated or user.role not in SYSTEM_SCOPED_ROLES:
+        return systems.none()
+    return systems.filter(pk__in=user.systems.values("pk"))
