@@ -12,6 +12,7 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from govcloud.audit.models import AuditEvent
+from govcloud.audit.presenters import action_label, role_label
 from govcloud.lib.sheets import csv_value, write_rows
 
 BEIJING = ZoneInfo("Asia/Shanghai")
@@ -23,14 +24,15 @@ FORMATS = {
 
 def _headings() -> list[str]:
     return [_("Sequence"), _("Time (Beijing)"), _("Actor"), _("Actor role"),
-            _("Source address"), _("Action"), _("Target type"), _("Target id"), _("Target"),
-            _("Outcome"), _("Details"), _("Previous tag"), _("Tag")]
+            _("Source address"), _("Action"), _("What happened"), _("Target type"),
+            _("Target id"), _("Target"), _("Outcome"), _("Details"), _("Previous tag"), _("Tag")]
 
 
 def _row(event: AuditEvent) -> list:
     return [event.sequence, event.occurred_at.astimezone(BEIJING).replace(tzinfo=None),
-            event.actor_username, event.actor_role, event.source_address, event.action,
-            event.target_type, event.target_id, event.target_repr, event.outcome,
+            event.actor_username, role_label(event.actor_role), event.source_address,
+            event.action, action_label(event.action), event.target_type, event.target_id,
+            event.target_repr, event.get_outcome_display(),
             json.dumps(event.details, ensure_ascii=False, sort_keys=True), event.previous_tag,
             event.tag]
 
@@ -57,7 +59,7 @@ def _xlsx(rows) -> bytes:
     sheet.title = _("Audit log")
     # Failed sign-ins put attacker-chosen names in the log: written through the guards.
     write_rows(sheet, [_headings(), *rows])
-    for column, width in enumerate((8, 20, 18, 16, 16, 20, 20, 10, 30, 10, 40, 20, 20), 1):
+    for column, width in enumerate((8, 20, 18, 16, 16, 20, 24, 20, 10, 30, 10, 40, 20, 20), 1):
         sheet.column_dimensions[get_column_letter(column)].width = width
     sheet.freeze_panes = "A2"
     buffer = io.BytesIO()

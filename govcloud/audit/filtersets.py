@@ -6,6 +6,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from govcloud.audit.choices import Outcome
 from govcloud.audit.models import AuditEvent
 
 
@@ -18,6 +19,10 @@ class AuditEventFilterSet(django_filters.FilterSet):
         method="filter_action", label=_("Action"),
         help_text=_("An action, or the start of one ending with a dot (auth.)."),
     )
+    # Declared, not generated from Meta.fields: a generated filter has no label until it
+    # knows its model, and the API schema builds its field first, leaving the English
+    # field name as the label of every later page.
+    outcome = django_filters.ChoiceFilter(choices=Outcome.choices, label=_("Outcome"))
     date_from = django_filters.DateFilter(
         field_name="occurred_at", lookup_expr="date__gte", label=_("From (date)")
     )
