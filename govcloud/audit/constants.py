@@ -10,6 +10,10 @@ KEY_BYTES = 32
 #: The ``previous_tag`` of the very first record.
 GENESIS_TAG = "0" * 64
 
+#: Where ``govcloud audit checkpoint`` writes and ``verify`` reads checkpoints by default:
+#: a file, or a directory (each checkpoint a new file), ideally on a write-once store.
+CHECKPOINT_VARIABLE = "GOVCLOUD_AUDIT_CHECKPOINT"
+
 RETENTION_VARIABLE = "GOVCLOUD_AUDIT_RETENTION_DAYS"
 #: GB/T 22239-2019 8.1.3.5 asks for audit records kept; the Cybersecurity Law (Art. 21)
 #: sets the floor at six months.

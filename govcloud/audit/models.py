@@ -16,10 +16,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from govcloud.accounts.choices import Role
-from govcloud.accounts.querysets import RestrictedQuerySet
 from govcloud.audit.choices import Outcome
 from govcloud.audit.constants import GENESIS_TAG, RETENTION_VARIABLE, retention_days
+from govcloud.lib.roles import Role
+from govcloud.lib.scoping import RestrictedQuerySet
 
 
 class AuditLogError(RuntimeError):
@@ -115,7 +115,8 @@ class AuditChainHead(models.Model):
     """Where the chain ends and, after a purge, where it now starts.
 
     Updated in the transaction that appends a record, so removing records from the end of
-    the log is detected as well as from its middle.
+    the log is detected as well as from its middle. ``tag`` is HMAC-SM3 over the four
+    positions, so neither end can be moved without the audit key.
     """
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
@@ -127,6 +128,8 @@ class AuditChainHead(models.Model):
     first_previous_tag = models.CharField(
         _("previous tag of the first record"), max_length=64, default=GENESIS_TAG
     )
+    tag = models.CharField(_("tag"), max_length=64, blank=True,
+                           help_text=_("HMAC-SM3 of the chain's start and end."))
 
     class Meta:
         verbose_name = _("audit chain head")

@@ -1,9 +1,12 @@
 """Audit rules: the one way to write the log, to check its chain and to purge it.
 
 Each record's tag is HMAC-SM3 over its canonical bytes, which include its sequence and
-the tag of the record before it. ``verify_chain`` recomputes every tag and, for a record
-that fails, looks for the position its content was tagged at, so it can tell a record
-that was moved from one that was changed.
+the tag of the record before it; the chain head's tag covers where the chain starts and
+ends. ``verify_chain`` recomputes every tag and, for a record that fails, looks for the
+position its content was tagged at, so it can tell a record that was moved from one that
+was changed. A purge records what it removed, so a start moved without one is named.
+What the database alone cannot show (the whole database rolled back, or emptied with its
+accounts) a checkpoint kept outside it does: ``govcloud.audit.checkpoints``.
 """
 
 from __future__ import annotations
@@ -14,14 +17,17 @@ from collections import Counter, defaultdict, deque
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from django.contrib.auth import get_user_model
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from govcloud.audit.choices import Outcome, ProblemKind
-from govcloud.audit.constants import KEY_BYTES, KEY_NAME, retention_days
+from govcloud.audit.constants import GENESIS_TAG, KEY_BYTES, KEY_NAME, retention_days
 from govcloud.audit.models import AuditChainHead, AuditEvent, AuditLogError, retention_cutoff
 from govcloud.lib.gmcrypto import hmac_sm3_hex, load_key, tags_equal
+
+PURGE_ACTION = "audit.purge"
 
 #: The fields the tag covers: every field but the tag itself and the database id (a storage
 #: detail a restore may renumber; ``sequence`` is the record's place in the chain).
@@ -53,6 +59,22 @@ def compute_tag(event: AuditEvent, key: bytes, sequence: int | None = None) -> s
     return hmac_sm3_hex(key, canonical_bytes(event, sequence))
 
 
+def head_tag(first_sequence: int, first_previous_tag: str, last_sequence: int,
+             last_tag: str, key: bytes | None = None) -> str:
+    """Return the HMAC-SM3 tag of a chain head: its start and its end.
+
+    The bytes name what they are, so a head's tag can never pass for a record's.
+    """
+    content = json.dumps({"chain_head": [first_sequence, first_previous_tag, last_sequence,
+                                         last_tag]}, separators=(",", ":"))
+    return hmac_sm3_hex(key or _key(), content.encode())
+
+
+def _sign(head: AuditChainHead) -> None:
+    head.tag = head_tag(head.first_sequence, head.first_previous_tag, head.last_sequence,
+                        head.last_tag)
+
+
 # Writing ---------------------------------------------------------------------------------
 
 
@@ -80,7 +102,8 @@ def record_event(action: str, *, actor=None, request=None, target=None,
         event.tag = compute_tag(event, _key())
         event.save(force_insert=True)
         head.last_sequence, head.last_tag = event.sequence, event.tag
-        head.save(update_fields=["last_sequence", "last_tag"])
+        _sign(head)
+        head.save(update_fields=["last_sequence", "last_tag", "tag"])
     return event
 
 
@@ -160,17 +183,64 @@ class _Link:
 
 
 def verify_chain() -> list[Problem]:
-    """Return every record that was changed, deleted, inserted or moved; [] if intact."""
+    """Return every record that was changed, deleted, inserted or moved; [] if intact.
+
+    The chain head, the start of the chain and the purges are checked too; an empty log
+    is intact only on an installation that never wrote a record.
+    """
     key = _key()
     head = AuditChainHead.objects.filter(pk=1).first()
     links, suspects = _read_links(key)
     if head is None:
-        if not links:
-            return []
-        return [Problem(ProblemKind.TRUNCATED, None, "the audit chain head is missing")]
+        return _headless(links)
     _place_suspects(links, suspects, head, key)
-    problems = _misplaced(links, head) + _missing(links, head)
+    problems = (_misplaced(links, head) + _missing(links, head) + _head_problems(head, key)
+                + _start_problems(head))
     return sorted(problems, key=lambda problem: (problem.sequence or 0, problem.record_id or 0))
+
+
+def _headless(links: list[_Link]) -> list[Problem]:
+    """Name what is wrong with a log that has no chain head."""
+    if links:
+        return [Problem(ProblemKind.TRUNCATED, None, "the audit chain head is missing")]
+    accounts = get_user_model().objects.count()
+    if not accounts:
+        return []
+    # Every account is created through an audited step (bootstrap, account create), so
+    # an installation with accounts has written records (GB/T 22239-2019 8.1.4.3 c).
+    return [Problem(ProblemKind.TRUNCATED, None,
+                    f"the audit log is empty and its chain head is missing, but {accounts} "
+                    "account(s) exist whose creation was recorded: every record was deleted")]
+
+
+def _head_problems(head: AuditChainHead, key: bytes) -> list[Problem]:
+    expected = head_tag(head.first_sequence, head.first_previous_tag, head.last_sequence,
+                        head.last_tag, key)
+    if tags_equal(expected, head.tag):
+        return []
+    return [Problem(ProblemKind.CHANGED, None,
+                    f"the chain head (records {head.first_sequence}–{head.last_sequence}) does "
+                    "not match its tag: the start or the end of the chain was moved")]
+
+
+def _start_problems(head: AuditChainHead) -> list[Problem]:
+    """Check that the chain starts at record 1 or where the latest purge left it."""
+    first = head.first_sequence
+    if first == 1:
+        if tags_equal(head.first_previous_tag, GENESIS_TAG):
+            return []
+        return [Problem(ProblemKind.CHANGED, None,
+                        "the chain head says the log starts at record 1 after another record")]
+    purge = (AuditEvent.objects.filter(action=PURGE_ACTION, sequence__gte=first)
+             .order_by("-sequence").first())
+    details = purge.details if purge is not None else {}
+    if details.get("through_sequence") == first - 1 and tags_equal(
+        str(details.get("through_tag", head.first_previous_tag)), head.first_previous_tag
+    ):
+        return []
+    named = "record 1" if first == 2 else f"records 1–{first - 1}"
+    return [Problem(ProblemKind.DELETED, 1, f"{named} are gone from the start of the log, and "
+                    "no purge record accounts for them", through=first - 1)]
 
 
 def _read_links(key: bytes) -> tuple[list[_Link], dict[int, AuditEvent]]:
@@ -343,10 +413,15 @@ def purge_expired() -> int:
         if newest is None:
             return 0
         count, _ = expired.delete()
+        purged_from = head.first_sequence
         head.first_sequence, head.first_previous_tag = newest.sequence + 1, newest.tag
-        head.save(update_fields=["first_sequence", "first_previous_tag"])
-        record_event("audit.purge", details={
-            "records": count, "through_sequence": newest.sequence,
+        _sign(head)
+        head.save(update_fields=["first_sequence", "first_previous_tag", "tag"])
+        # The purge record is chained and tagged like any other: verify_chain checks that
+        # the head starts where the latest one says the purge ended.
+        record_event(PURGE_ACTION, details={
+            "records": count, "first_sequence": purged_from,
+            "through_sequence": newest.sequence, "through_tag": newest.tag,
             "retention_days": retention_days(),
         })
     return count
