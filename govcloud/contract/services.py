@@ -22,7 +22,7 @@ from govcloud.contract.models import (
     Organization,
     PaymentMilestone,
 )
-from govcloud.inventory.services import sync_contract_systems
+from govcloud.contract.signals import version_stored
 from govcloud.lib.integrity import integrity_tag
 
 
@@ -62,7 +62,8 @@ def _store_version(document: ContractDocument, source_text: str, actor) -> LoadR
         current.is_current = False
         current.save(update_fields=["is_current"])
     version = _create_version(contract, document, source_text, actor, current)
-    sync_contract_systems(contract, document.data["systems"])
+    version_stored.send(sender=Contract, contract=contract, version=version,
+                        systems=document.data["systems"])
     outcome = "amended" if current is not None else "created"
     return LoadResult(contract, version, outcome, document.findings)
 

@@ -7,7 +7,6 @@ from django.views.generic import ListView
 
 from govcloud.contract.models import Contract
 from govcloud.contract.services import key_dates, payment_deadlines, term_phase
-from govcloud.inventory.models import systems_with_host_count
 from govcloud.lib.integrity import IntegrityMismatch
 from govcloud.lib.views import RestrictedDetailView, RestrictedMixin, object_or_404
 
@@ -40,7 +39,7 @@ class ContractDetailView(RestrictedDetailView):
         )
         if version.is_current:
             context["systems"] = (
-                systems_with_host_count().filter(contract=contract, listed_in_contract=True)
+                contract.systems.with_host_count().filter(listed_in_contract=True)
                 .restrict(user).select_related("vendor")
             )
         elif user.is_contract_wide:

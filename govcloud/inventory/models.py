@@ -14,18 +14,23 @@ from django.utils.translation import gettext_lazy as _
 
 from govcloud.inventory.choices import ChangeKind, ChangeStatus, HostStatus
 from govcloud.lib.history import HistoryModel
-from govcloud.lib.scoping import RestrictedManager
+from govcloud.lib.scoping import RestrictedManager, RestrictedQuerySet
 
 SYSTEM_ORDER = ("contract", "contract_row", "label")
 
 
-def systems_with_host_count():
-    """Return systems with ``host_count``, the hosts not decommissioned; grouping drops
-    Meta.ordering, so order again."""
-    in_service = ~models.Q(hosts__status=HostStatus.DECOMMISSIONED)
-    return ApplicationSystem.objects.annotate(
-        host_count=models.Count("hosts", filter=in_service)
-    ).order_by(*SYSTEM_ORDER)
+class SystemQuerySet(RestrictedQuerySet):
+    def with_host_count(self) -> SystemQuerySet:
+        """Give each system ``host_count``, its hosts not decommissioned; grouping drops
+        Meta.ordering, so order again."""
+        in_service = ~models.Q(hosts__status=HostStatus.DECOMMISSIONED)
+        return self.annotate(
+            host_count=models.Count("hosts", filter=in_service)).order_by(*SYSTEM_ORDER)
+
+
+def systems_with_host_count() -> SystemQuerySet:
+    """Return every system with ``host_count`` (see SystemQuerySet.with_host_count)."""
+    return ApplicationSystem.objects.with_host_count()
 
 
 class ApplicationSystem(models.Model):
@@ -71,7 +76,7 @@ class ApplicationSystem(models.Model):
                     "failure does not stop it."),
     )
 
-    objects = RestrictedManager()
+    objects = models.Manager.from_queryset(SystemQuerySet)()
     scope_contract_field = "contract"
     scope_system_field = "pk"
     scope_visible_to_account_admin = True

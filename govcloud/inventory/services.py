@@ -12,6 +12,11 @@ from govcloud.inventory.models import ApplicationSystem
 
 
 @transaction.atomic
+def systems_follow_contract(sender, *, contract, systems: list[dict], **kwargs) -> None:
+    """Bring the systems in line with a newly stored contract version (its signal)."""
+    sync_contract_systems(contract, systems)
+
+
 def sync_contract_systems(contract, rows: list[dict]) -> list[ApplicationSystem]:
     """Make the contract's systems match its system table (C-6), matched by row number.
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.generic import ListView, TemplateView
@@ -56,7 +56,12 @@ from govcloud.lib.roles import CONTRACT_WIDE_ROLES, SYSTEM_SCOPED_ROLES
 from govcloud.lib.scoping import systems_in_scope
 from govcloud.lib.second_factor import has_second_factor
 from govcloud.lib.step_views import DecisionForm, NoteForm, StepAction, StepView, add_errors
-from govcloud.lib.views import FilteredListView, RestrictedDetailView, RestrictedMixin
+from govcloud.lib.views import (
+    FilteredListView,
+    RestrictedDetailView,
+    RestrictedMixin,
+    object_or_404,
+)
 
 #: Roles that work with the inventory of a contract (the platform administrators do not).
 INVENTORY_ROLES = CONTRACT_WIDE_ROLES | SYSTEM_SCOPED_ROLES
@@ -363,13 +368,9 @@ class ChangeRequestEditView(RestrictedMixin, SingleObjectMixin, TemplateView):
 
 
 def _visible(queryset, pk):
-    """Return the object of ``queryset`` with the primary key ``pk`` (None if none is
-    named); one that is not visible, or a key that is not a number, is a 404."""
-    if pk in (None, ""):
-        return None
-    if not str(pk).isdigit():
-        raise Http404("not an id")
-    return get_object_or_404(queryset, pk=pk)
+    """Return the object of ``queryset`` that ``pk`` names (None if none is named); one
+    that is not visible, or a malformed id, is a 404."""
+    return None if pk in (None, "") else object_or_404(queryset, pk)
 
 
 class ChangeStepView(StepView):
@@ -471,9 +472,8 @@ class AllocationView(RestrictedMixin, TemplateView):
             raise PermissionDenied("the allocation is for the people of a contract")
         form = AllocationForm(request.GET or None, user=user)
         contracts = form.fields["contract"].queryset
-        if request.GET.get("contract") and not contracts.filter(
-                pk=_visible_pk(request.GET["contract"])).exists():
-            raise Http404("no such contract")
+        if request.GET.get("contract"):
+            object_or_404(contracts, request.GET["contract"], message="no such contract")
         form.is_valid()  # an unreadable moment is shown on the form; the contract still counts
         cleaned = getattr(form, "cleaned_data", {})
         contract = cleaned.get("contract") or contracts.first()
@@ -503,9 +503,3 @@ class AllocationView(RestrictedMixin, TemplateView):
         }
         running = running_hosts(contract, at, systems=systems_in_scope(user, contract))
         return {"rows": rows, "whole_contract": whole, "running": running, "chart": chart}
-
-
-def _visible_pk(value: str) -> int:
-    if not value.isdigit():
-        raise Http404("not an id")
-    return int(value)
