@@ -268,10 +268,19 @@ class ChangeRequestCreateView(RestrictedMixin, TemplateView):
             systems = ApplicationSystem.objects.restrict(request.user)
             return self.render_to_response({"systems": systems, "kind": kind})
         form = ChangeRequestForm(kind=kind, system=system, host=host)
+        form.initial.update(self.prefill(form, request.GET))
         context = self._context(form, system, kind, host)
         if request.headers.get("HX-Request"):
             return render(request, self.partial_template_name, context)
         return self.render_to_response(context)
+
+    @staticmethod
+    def prefill(form: ChangeRequestForm, params) -> dict:
+        """Values named in the link that opened the form (a usage finding's advice): shown
+        as proposals, checked only when the form is sent."""
+        names = [*form.value_names, *ChangeRequestForm.TEXT_FIELDS]
+        return {name: params[name][:2000] for name in names
+                if name != "second_factor" and params.get(name)}
 
     def post(self, request, *args, **kwargs):
         system, kind, host = self.target(request.POST)

@@ -374,3 +374,11 @@ def test_a_decommission_done_through_the_pages_releases_the_host(cast, people):
     host_page = people.purchaser_staff.get(f"/hosts/{cast.host_a1.pk}/").content.decode()
     assert "Decommissioned" in host_page and "kind=resize" not in host_page
     assert not CloudHost.objects.filter(pk=cast.host_a1.pk, status=HostStatus.RUNNING).exists()
+
+
+def test_a_link_proposes_the_values_and_the_reason_of_a_change(cast, client_for):
+    query = {"system": cast.system_a1.pk, "host": cast.host_a1.pk, "kind": "resize",
+             "vcpu": "2", "memory_gb": "4", "reason": "用量评估：空闲", "second_factor": "1"}
+    page = client_for(cast.vendor_a).get("/inventory/changes/new/", query).content.decode()
+    assert 'name="vcpu" value="2"' in page and 'name="memory_gb" value="4"' in page
+    assert "用量评估：空闲" in page

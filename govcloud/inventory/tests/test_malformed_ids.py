@@ -18,3 +18,4 @@ def test_the_change_form_answers_a_malformed_system_or_host_with_a_404(cast, cli
     query = {"system": cast.system_a1.pk, field: raw}
     response = client_for(cast.vendor_a).get("/inventory/changes/new/", query)
     assert response.status_code == 404
+
