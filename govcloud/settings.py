@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "govcloud.web.middleware.NoStoreMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "govcloud.accounts.middleware.AccountSecurityMiddleware",
+    "govcloud.web.pages.RolePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",

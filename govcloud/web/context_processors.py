@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
+from govcloud.web.pages import menu_for
+
 
 def navigation(request: HttpRequest) -> dict:
-    """Say whether the person has finished signing in, so that the menu shows only then."""
+    """Say whether the person has finished signing in, and give the menu of their role then."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"sign_in_complete": False}
     from govcloud.accounts.middleware import needs_password_change, needs_second_factor
 
     complete = not needs_second_factor(request) and not needs_password_change(request)
-    return {"sign_in_complete": complete}
+    return {"sign_in_complete": complete, "menu": menu_for(user.role) if complete else []}
