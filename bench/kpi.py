@@ -47,6 +47,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from fleet import analyze, bench_hosts, create_database, grow_fleet  # noqa: E402
+
 #: Libraries that could start threads of their own are held to one.
 ONE_CORE = {name: "1" for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS",
                                    "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS")}
@@ -173,36 +175,6 @@ def step_rollup(step: Step) -> dict:
             "cpu": sorted(os.sched_getaffinity(0))}
 
 
-def _bench_hosts(step: Step, contract, names: list[str], first_index: int = 0) -> list:
-    """Create hosts spread over the contract's systems, running from the first day."""
-    from datetime import UTC, datetime
-
-    from govcloud.inventory.choices import HostStatus
-    from govcloud.inventory.models import CloudHost, HostStatusChange
-
-    systems = list(contract.systems.order_by("contract_row", "label"))
-    hosts = [CloudHost(system=systems[(first_index + index) % len(systems)], name=name,
-                       vcpu=(2, 4, 8)[(first_index + index) % 3],
-                       memory_gb=(4, 8, 16)[(first_index + index) % 3],
-                       standard_storage_gb=200, status=HostStatus.RUNNING)
-             for index, name in enumerate(names)]
-    hosts = CloudHost.objects.bulk_create(hosts, batch_size=2000)
-    started = datetime.fromtimestamp(step.start, UTC)
-    HostStatusChange.objects.bulk_create(
-        [HostStatusChange(host=host, status=HostStatus.RUNNING, changed_at=started)
-         for host in hosts], batch_size=2000)
-    return hosts
-
-
-def _analyze() -> None:
-    """Refresh PostgreSQL's planner statistics after a bulk load, as autovacuum would."""
-    from django.db import connection
-
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-
-
 def _contract():
     from govcloud.contract.contract_file import bundled_contract_path
     from govcloud.contract.services import load_contract
@@ -230,8 +202,10 @@ def step_setup(step: Step) -> dict:
     began = time.perf_counter()
     call_command("migrate", verbosity=0)
     migrate = time.perf_counter() - began
+    from datetime import UTC, datetime
+
     contract = _contract()
-    hosts = _bench_hosts(step, contract, step.names())
+    hosts = bench_hosts(contract, step.names(), datetime.fromtimestamp(step.start, UTC))
     pks = np.array([host.pk for host in hosts])
     stored = np.load(step.work / "rollups.npz")
     hourly = {name[5:]: stored[name] for name in stored.files if name.startswith("hour_")}
@@ -259,7 +233,7 @@ def step_setup(step: Step) -> dict:
             bulk.write_rows(ProbeDaily, days)
     probes = time.perf_counter() - began
     began = time.perf_counter()
-    _analyze()
+    analyze()
     return {"migrate_seconds": migrate, "hourly_rows": hourly_rows,
             "hourly_seconds": hourly_seconds, "daily_rows": daily_rows,
             "daily_seconds": daily_seconds, "probe_seconds": probes,
@@ -364,32 +338,19 @@ def step_kpi(step: Step) -> dict:
 def step_fleet(step: Step) -> dict:
     """(b) Grow the contract to the fleet size: hosts with status history and their
     synthetic daily rows, loaded in bulk, a slice of hosts at a time."""
-    import numpy as np
-    from django.db import transaction
+    from datetime import UTC, datetime
 
     from govcloud.contract.models import Contract
-    from govcloud.inventory.models import CloudHost
-    from govcloud.telemetry import bulk
     from govcloud.telemetry.models import HostDaily
-    from govcloud.telemetry.simulator import synthetic_days
 
     contract = Contract.objects.get()
-    existing = CloudHost.objects.filter(system__contract=contract).count()
-    names = [f"fleet-host-{index:05d}" for index in range(step.sizes.fleet - existing)]
     began = time.perf_counter()
-    with transaction.atomic():
-        hosts = _bench_hosts(step, contract, names, existing)
-        host_seconds = time.perf_counter() - began
-        rows = 0
-        pks = np.array([host.pk for host in hosts])
-        for first in range(0, pks.size, 2000):
-            rows += bulk.write_rows(HostDaily, synthetic_days(
-                pks[first:first + 2000], step.first_day, step.sizes.days, SEED))
+    grown = grow_fleet(contract, step.sizes.fleet, FIRST_DAY, step.sizes.days, SEED,
+                       started=datetime.fromtimestamp(step.start, UTC))
     load = time.perf_counter() - began
     began = time.perf_counter()
-    _analyze()
-    return {"hosts": len(hosts), "host_seconds": host_seconds, "daily_rows": rows,
-            "seconds": load, "analyze_seconds": time.perf_counter() - began,
+    analyze()
+    return {**grown, "seconds": load, "analyze_seconds": time.perf_counter() - began,
             "total_daily_rows": HostDaily.objects.count()}
 
 
@@ -584,7 +545,7 @@ class Run:
             self.child(["rollup"], extra=ONE_CORE)
             self.report_rollup()
             pg_url = postgres.__enter__()
-            _create_database(pg_url)
+            create_database(pg_url)
             databases = (("SQLite", f"sqlite:///{self.work / 'bench.sqlite3'}"),
                          ("PostgreSQL", pg_url))
             if self.quick:
@@ -738,15 +699,6 @@ def _kpi_cell(result: dict) -> str:
     if "missing" in result:
         return "no engine"
     return f"{result['seconds']:.3f} s"
-
-
-def _create_database(url: str) -> None:
-    """Create the database the URL names in the fresh cluster."""
-    import psycopg
-
-    server, name = url.rsplit("/", 1)
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}" ENCODING \'UTF8\' TEMPLATE template0')
 
 
 def main() -> int:

@@ -167,3 +167,21 @@ class AllocationEntryFilterSet(django_filters.FilterSet):
             labels.setdefault(item.meter, Truncator(f"{item.number}. {item.display_name}")
                               .chars(MAX_CHOICE_LABEL))
         _offer(self, "meter", labels.items())
+
+    @property
+    def form(self):
+        """The form, whose host list offers the chosen system's hosts only: a fleet of
+        thousands is no list to pick from, and writing it out cost more than the page.
+        Any visible host is still accepted (the API's ``?host=``)."""
+        form = super().form
+        field = form.fields["host"]
+        if not isinstance(field.widget.choices, list):
+            field.widget.choices = [("", field.empty_label), *self._host_choices(field.queryset)]
+        return form
+
+    def _host_choices(self, hosts) -> list[tuple[int, str]]:
+        system, host = (str(self.data.get(name) or "") for name in ("system", "host"))
+        wanted = Q(pk=int(host)) if host.isdigit() else Q(pk__in=[])
+        if system.isdigit():
+            wanted |= Q(system_id=int(system))
+        return list(hosts.filter(wanted).order_by("name").values_list("pk", "name"))

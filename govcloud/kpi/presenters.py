@@ -296,12 +296,29 @@ def dashboard_chart(system_rows: list[dict], rows_by_measure: dict, limit: float
     }
 
 
+def figure_text(value, digits: int = 2) -> str:
+    """A number with at most ``digits`` decimals and no trailing zeros; None as ''."""
+    if value is None or value == "":
+        return ""
+    text = f"{float(value):.{int(digits)}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 def series_table(points: list[SeriesPoint], hourly: bool) -> list[dict]:
-    """The host chart's points as table rows (the chart's fallback without JavaScript)."""
-    return [{"at": point.at, "hourly": hourly,
-             **{name: percent(getattr(point, name)) for name in SERIES_PERCENTS},
-             "disk_used_gb": None if point.disk_used_bytes is None
-             else round(point.disk_used_bytes / 1024 ** 3, 2)} for point in points]
+    """The host chart's points as table rows (the chart's fallback without JavaScript),
+    written out here: a month of hours is thousands of cells, too many for filters."""
+    pattern = "%Y-%m-%d %H:%M" if hourly else "%Y-%m-%d"
+    digits = {name: 3 if name == "availability" else 1 for name in SERIES_PERCENTS}
+
+    def cell(value, places: int) -> str:
+        return "—" if value is None else figure_text(value, places)
+
+    return [{"at": timezone.localtime(point.at).strftime(pattern),
+             **{name: cell(percent(getattr(point, name)), digits[name])
+                for name in SERIES_PERCENTS},
+             "disk_used_gb": cell(None if point.disk_used_bytes is None
+                                  else round(point.disk_used_bytes / 1024 ** 3, 2), 2)}
+            for point in points]
 
 
 def evaluation_sections(rows: list[dict], rules: dict, limit: float) -> list[dict]:

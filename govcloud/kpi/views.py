@@ -22,6 +22,9 @@ from govcloud.telemetry import figures
 
 #: How many outages the dashboard lists; the API and the host pages give the rest.
 OUTAGES_SHOWN = 100
+#: How many hosts over the utilization limit the dashboard lists (the worst first); a
+#: large fleet has thousands, and the API and the usage evaluation give them all.
+HOSTS_OVER_SHOWN = 100
 
 
 class KpiPageView(LoginRequiredMixin, TemplateView):
@@ -91,7 +94,8 @@ class DashboardView(KpiPageView):
             "fleet_row": presenters.figures_row(fleet.fleet),
             "chart": presenters.dashboard_chart(system_rows, rows, limit),
             "lowest_hosts": presenters.host_rows(fleet, presenters.lowest_availability(fleet)),
-            "hosts_over": presenters.host_rows(fleet, over),
+            "hosts_over": presenters.host_rows(fleet, over[:HOSTS_OVER_SHOWN]),
+            "hosts_over_count": len(over),
             "utilization_limit": limit,
             "outages": presenters.outage_rows(found[:OUTAGES_SHOWN]),
             "outage_count": len(found),

@@ -13,10 +13,7 @@ register = template.Library()
 @register.filter
 def figure(value, digits: int = 2) -> str:
     """Write a number with at most ``digits`` decimals and no trailing zeros; None as ''."""
-    if value is None or value == "":
-        return ""
-    text = f"{float(value):.{int(digits)}f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    return presenters.figure_text(value, digits)
 
 
 @register.filter
