@@ -9,17 +9,19 @@ from django.contrib.auth.password_validation import (
 )
 from django.utils.translation import gettext_lazy as _
 
-from govcloud.accounts.choices import PLATFORM_ADMIN_ROLES, Role
 from govcloud.accounts.models import SecurityPolicy
 from govcloud.accounts.policy import POLICY_FIELDS, POLICY_MINIMUMS
 from govcloud.contract.models import Contract, Organization
 from govcloud.inventory.models import ApplicationSystem
+from govcloud.lib.roles import PLATFORM_ADMIN_ROLES, Role
 
 
 class TokenForm(forms.Form):
     token = forms.RegexField(
         label=_("Six-digit code"), regex=r"^\d{6}$", max_length=6,
-        error_messages={"invalid": _("Enter the six digits your authenticator app shows.")},
+        error_messages={"invalid": _("Enter the six digits your authenticator app shows."),
+                        "required": _("Enter the code: the six digits your authenticator "
+                                      "app shows.")},
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
 

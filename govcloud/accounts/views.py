@@ -13,12 +13,12 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllow
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from govcloud.accounts import services
-from govcloud.accounts.choices import Role
 from govcloud.accounts.forms import (
     AccountCreateForm,
     PasswordChangeForm,
@@ -29,7 +29,9 @@ from govcloud.accounts.forms import (
 )
 from govcloud.accounts.models import User
 from govcloud.accounts.policy import current_policy
+from govcloud.accounts.second_factor import CodeCheck, check_code
 from govcloud.audit.services import record_event
+from govcloud.lib.roles import Role
 from govcloud.lib.views import for_model
 
 HISTORY_LENGTH = 20
@@ -39,6 +41,17 @@ def _next_url(request: HttpRequest) -> str:
     candidate = request.POST.get("next") or request.GET.get("next") or "/"
     allowed = url_has_allowed_host_and_scheme(candidate, {request.get_host()})
     return candidate if allowed else "/"
+
+
+#: What a person is told when a code is refused, by the reason (second_factor.CodeCheck).
+CODE_REFUSALS = {
+    CodeCheck.WRONG: gettext_lazy("The code is incorrect. Enter the six digits your "
+                                  "authenticator app shows now."),
+    CodeCheck.REUSED: gettext_lazy("This code was used already. Wait for the next code "
+                                   "in your authenticator app and enter that one."),
+    CodeCheck.THROTTLED: gettext_lazy("Too many incorrect codes in a row. Wait a few "
+                                      "seconds, then enter the code your app shows."),
+}
 
 
 def _enrolment_device(user: User) -> TOTPDevice:
@@ -56,7 +69,8 @@ def two_factor(request: HttpRequest) -> HttpResponse:
         device = _enrolment_device(user)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["token"]):
+        result = check_code(device, form.cleaned_data["token"])
+        if result == CodeCheck.ACCEPTED:
             if enrolling:
                 device.confirmed = True
                 device.save(update_fields=["confirmed"])
@@ -64,8 +78,9 @@ def two_factor(request: HttpRequest) -> HttpResponse:
             record_event("auth.second_factor", actor=user, request=request,
                          details={"enrolled": enrolling})
             return redirect(_next_url(request))
-        record_event("auth.second_factor", actor=user, request=request, outcome="failure")
-        form.add_error("token", _("The code is not correct or has expired."))
+        record_event("auth.second_factor", actor=user, request=request, outcome="failure",
+                     details={"reason": result.value})
+        form.add_error("token", CODE_REFUSALS[result])
     context = {"form": form, "enrolling": enrolling, "next": _next_url(request)}
     if enrolling:
         uri = device.config_url

@@ -38,7 +38,7 @@ def test_a_wrong_code_is_refused(cast):
     password_only(client, "provider-operator")
     wrong = f"{(int(current_code(cast.provider_operator)) + 1) % 1000000:06d}"
     page = client.post("/account/two-factor/", {"token": wrong}).content.decode()
-    assert "not correct" in page
+    assert "The code is incorrect" in page
     assert client.get("/api/contracts/").status_code == 403
 
 
