@@ -29,11 +29,13 @@ from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from govcloud.inventory.choices import HostStatus
 from govcloud.inventory.models import CloudHost, HostStatusChange
 from govcloud.telemetry import bulk
+from govcloud.telemetry.choices import SourceKind
 from govcloud.telemetry.maintenance import excluded_intervals
 from govcloud.telemetry.models import (
     HostDaily,
@@ -41,6 +43,7 @@ from govcloud.telemetry.models import (
     ProbeDaily,
     ProbeHourly,
     ServiceEndpoint,
+    TelemetrySource,
 )
 from govcloud.telemetry.rollup import DAY, HOUR, day_columns, hour_columns
 from govcloud.telemetry.store import roll_up_day, utc_offset_seconds
@@ -424,10 +427,19 @@ def simulate_contract(contract, start: datetime, end: datetime, seed: str | None
         samples, summary.probe_hourly_rows, summary.probe_daily_rows = _simulate(
             _Kind(ProbeHourly, ProbeDaily, "endpoint", simulate_endpoint), endpoints, bounds,
             offset)
+        _stamp_simulator_sources(contract, datetime.fromtimestamp(bounds[1], UTC))
     summary.samples += samples
     summary.hosts, summary.endpoints = len(hosts), len(endpoints)
     summary.seconds = time.perf_counter() - began
     return summary
+
+
+def _stamp_simulator_sources(contract, filled_up_to: datetime) -> None:
+    """The contract's simulator sources were last "collected" up to the end of the window,
+    as the collector stamps a real source; an earlier window does not move the stamp back."""
+    TelemetrySource.objects.filter(contract=contract, kind=SourceKind.SIMULATOR).filter(
+        Q(last_collected_at__isnull=True) | Q(last_collected_at__lt=filled_up_to),
+    ).update(last_collected_at=filled_up_to)
 
 
 # --- a large synthetic fleet (bench) ----------------------------------------------------
