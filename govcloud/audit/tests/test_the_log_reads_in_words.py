@@ -17,11 +17,6 @@ from govcloud.audit.services import record_event
 
 
 @pytest.fixture
-def cast(shared_cast, db):
-    return shared_cast
-
-
-@pytest.fixture
 def second_factor_event(cast):
     return record_event("auth.second_factor", actor=cast.provider_operator,
                         details={"enrolled": False})

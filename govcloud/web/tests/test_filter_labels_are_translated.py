@@ -14,11 +14,6 @@ FILTERED_PAGES = [route for route in all_routes() if not route.is_api and not ro
                   and getattr(getattr(route.view, "view_class", None), "filterset_class", None)]
 
 
-@pytest.fixture
-def cast(shared_cast, db):
-    return shared_cast
-
-
 def test_the_walker_finds_the_filtered_pages():
     assert {"system-list", "host-list", "audit-event-list"} <= {r.name for r in FILTERED_PAGES}
 
