@@ -1,33 +1,173 @@
-"""pytest fixtures shared by every app's tests."""
+"""pytest fixtures shared by every app's tests.
+
+The cast (``govcloud/testing/cast.py``) takes about 0.6 s to build, so each test module
+builds it once: ``module_cast`` builds it inside a transaction that stays open for the
+module and is rolled back after it; each test runs in a savepoint of its own inside that
+transaction (pytest-django's ``db``), so what a test writes is undone before the next, and
+``cast`` hands each test Python objects read anew from the database, so what a test sets on
+them in memory is not seen by the next either.
+
+Tests that need committed data (``transaction=True``, ``live_server``, threads that read
+the cast through connections of their own) cannot run inside that open transaction: for
+them ``cast`` builds a cast of their own, committed, and the database is emptied after the
+test as pytest-django does for such tests. ``fresh_cast`` builds one for a test that needs
+its own for another reason. A module's tests that do not take its cast run before those
+that do, and those that need committed data after them, so that each finds the database
+as it expects.
+"""
 
 from __future__ import annotations
 
+import copy
+from collections import defaultdict
+from collections.abc import Iterator
+from itertools import groupby
+
 import pytest
 from django.db import transaction
+from django.db.models import Model
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from pytest_django.fixtures import validate_django_db
 
 from govcloud.testing.cast import Cast, build_cast
 
+COMMITTED_DATA_FIXTURES = frozenset({"transactional_db", "live_server",
+                                     "django_db_reset_sequences"})
 
-@pytest.fixture
-def cast(db) -> Cast:
-    """Two contracts and a person for every role (see govcloud/testing/cast.py)."""
-    return build_cast()
+
+def needs_committed_data(item: pytest.Item) -> bool:
+    """Say whether pytest-django runs the test outside a transaction (as it decides)."""
+    marker = item.get_closest_marker("django_db")
+    if marker is not None:
+        transactional, reset_sequences, *_ = validate_django_db(marker)
+        if transactional or reset_sequences:
+            return True
+    return bool(COMMITTED_DATA_FIXTURES & set(getattr(item, "fixturenames", ())))
+
+
+class ModuleCast:
+    """One module's cast, held in a transaction that is open until it is closed."""
+
+    def __init__(self) -> None:
+        self.cast: Cast | None = None
+        self._atomic: transaction.Atomic | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self._atomic is not None
+
+    def open(self) -> None:
+        self._atomic = transaction.atomic()
+        self._atomic.__enter__()
+        try:
+            self.cast = build_cast()
+        except BaseException:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        """Roll the cast back; the tests of the module that ran are done with it."""
+        if self._atomic is not None:
+            transaction.set_rollback(True)
+            self._atomic.__exit__(None, None, None)
+            self._atomic = None
+
+
+#: The module cast that is open now (at most one) and the test being set up.
+_open_casts: list[ModuleCast] = []
+_current_item: list[pytest.Item] = []
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Before a test that does not take the module's cast, roll the cast back.
+
+    Such tests run after the module's ``cast`` tests only if they need committed data
+    (see ``pytest_collection_modifyitems``), and those must not find an open transaction.
+    """
+    _current_item[:] = [item]
+    if needs_committed_data(item) or "module_cast" not in getattr(item, "fixturenames", ()):
+        for held in list(_open_casts):
+            held.close()
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run a module's tests that do not take its cast before those that do, so that they
+    find the database as they expect it (without the cast, or with a ``fresh_cast`` of
+    the same names), and those that need committed data last, as pytest-django does."""
+
+    def place(item: pytest.Item) -> int:
+        if needs_committed_data(item):
+            return 2
+        return 1 if "module_cast" in getattr(item, "fixturenames", ()) else 0
+
+    runs = groupby(items, key=lambda item: id(getattr(item, "module", None)))
+    items[:] = [item for _, run in runs for item in sorted(run, key=place)]
 
 
 @pytest.fixture(scope="module")
-def shared_cast(django_db_setup, django_db_blocker) -> Cast:
-    """One cast for a whole module of tests that change nothing of it (the route walkers).
+def module_cast(django_db_setup, django_db_blocker) -> Iterator[ModuleCast]:
+    """The module's cast, built when its first test that asks for ``cast`` starts."""
+    held = ModuleCast()
+    with django_db_blocker.unblock():
+        if not (_current_item and needs_committed_data(_current_item[0])):
+            held.open()
+            _open_casts.append(held)
+        try:
+            yield held
+        finally:
+            held.close()
+            if held in _open_casts:
+                _open_casts.remove(held)
 
-    Built once inside a transaction that is rolled back after the module; each test runs
-    in a savepoint of its own inside it, so what a test writes is still undone. A module
-    uses it by overriding ``cast``: ``def cast(shared_cast, db): return shared_cast``.
-    """
-    with django_db_blocker.unblock(), transaction.atomic():
-        yield build_cast()
-        transaction.set_rollback(True)
+
+def reloaded(cast: Cast) -> Cast:
+    """Return a copy of the cast whose objects are read anew from the database (one
+    query per model), so that no test sees what another set on them in memory."""
+    fresh = copy.copy(cast)
+    wanted: dict[type[Model], dict[str, object]] = defaultdict(dict)
+    for name, value in vars(cast).items():
+        if isinstance(value, Model):
+            wanted[type(value)][name] = value.pk
+    for model, keys in wanted.items():
+        rows = model._base_manager.in_bulk(list(keys.values()))
+        for name, key in keys.items():
+            setattr(fresh, name, rows[key])
+    return fresh
+
+
+def cast_for(item: pytest.Item, module_cast: ModuleCast) -> Cast:
+    """Return the module's cast with objects of the test's own, or, for a test that needs
+    committed data, a cast of its own."""
+    if module_cast.is_open:
+        return reloaded(module_cast.cast)
+    if needs_committed_data(item):
+        return build_cast()
+    pytest.fail(f"{item.nodeid}: the module's cast was rolled back for a test that needs "
+                "committed data; tests that ask for cast must run before such tests",
+                pytrace=False)
+
+
+@pytest.fixture
+def cast(request, module_cast, db) -> Cast:
+    """Two contracts and a person for every role (see govcloud/testing/cast.py)."""
+    return cast_for(request.node, module_cast)
+
+
+@pytest.fixture
+def fresh_cast(db) -> Cast:
+    """A cast built for this test alone (in its transaction, or committed if it needs
+    committed data). For tests whose changes outlive a savepoint's rollback."""
+    return build_cast()
+
+
+@pytest.fixture
+def shared_cast(request, module_cast, db) -> Cast:
+    """The older name of ``cast``, kept while tests that ask for it move over."""
+    return cast_for(request.node, module_cast)
 
 
 @pytest.fixture

@@ -11,13 +11,6 @@ import pytest
 
 from govcloud.testing.routes import PUBLIC_ROUTES, all_routes, object_in_contract
 
-
-@pytest.fixture
-def cast(shared_cast, db):
-    """The walkers change nothing of the cast: build it once per module."""
-    return shared_cast
-
-
 #: Routes every signed-in person may write to: their own password and second factor.
 OWN_ACCOUNT_ROUTES = frozenset({"account-password", "account-two-factor"})
 ROUTES = [route for route in all_routes() if route.name not in PUBLIC_ROUTES]

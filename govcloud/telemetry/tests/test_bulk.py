@@ -22,11 +22,6 @@ NOW = datetime(2025, 10, 16, 0, 0, tzinfo=UTC)
 MINUTES = 250
 
 
-@pytest.fixture
-def cast(shared_cast, db):
-    return shared_cast
-
-
 def samples() -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """Four hours of minutes with an outage across 15:00 and odd CPU values."""
     rng = np.random.default_rng(11)

@@ -37,12 +37,6 @@ def english():
 
 
 @pytest.fixture
-def cast(shared_cast, db):
-    """The tests change rows (addresses, names), never the cast's objects: build it once."""
-    return shared_cast
-
-
-@pytest.fixture
 def monitoring(monitoring):
     """The session's Prometheus, with a few seconds of samples (a CPU rate needs several)."""
     monitoring.wait_for_samples(5)

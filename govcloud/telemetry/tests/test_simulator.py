@@ -52,11 +52,6 @@ DAY = 86400
 ROOT = Path(__file__).resolve().parents[3]
 
 
-@pytest.fixture
-def cast(shared_cast, db):
-    return shared_cast
-
-
 def aware(text: str) -> datetime:
     return timezone.make_aware(datetime.fromisoformat(text))
 
