@@ -9,13 +9,6 @@ from govcloud.lib.roles import Role
 from govcloud.testing.routes import PUBLIC_ROUTES, all_routes, object_in_contract
 from govcloud.web.pages import may_open
 
-
-@pytest.fixture
-def cast(shared_cast, db):
-    """The walkers change nothing of the cast: build it once per module."""
-    return shared_cast
-
-
 ROUTES = [route for route in all_routes() if route.name not in PUBLIC_ROUTES]
 LIST_ROUTES = [route for route in ROUTES if "pk" not in route.parameters]
 DETAIL_ROUTES = [route for route in ROUTES if "pk" in route.parameters]
