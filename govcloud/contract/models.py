@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from govcloud.accounts.querysets import RestrictedManager
 from govcloud.contract.choices import (
     CatalogCategory,
     KpiRule,
@@ -25,14 +25,17 @@ from govcloud.contract.choices import (
 )
 from govcloud.lib.integrity import check_integrity
 from govcloud.lib.money import to_wan_yuan
+from govcloud.lib.scoping import RestrictedManager
 
-MONEY = {"max_digits": 16, "decimal_places": 2}
+MONEY: dict[str, Any] = {"max_digits": 16, "decimal_places": 2}
 
 
-def _localized(obj, field: str) -> str:
+def _localized(obj: models.Model, field: str) -> str:
     """Return the English text of a field when the UI speaks English and one was given."""
     english = getattr(obj, f"{field}_en", "")
-    return english if english and (get_language() or "").startswith("en") else getattr(obj, field)
+    text: str = (english if english and (get_language() or "").startswith("en")
+                 else getattr(obj, field))
+    return text
 
 
 class Organization(models.Model):
@@ -179,7 +182,8 @@ class ContractVersion(models.Model):
 
     @property
     def parties(self) -> dict:
-        return self.document["parties"]
+        parties: dict = self.document["parties"]
+        return parties
 
 
 class VersionPart(models.Model):
@@ -248,6 +252,9 @@ class Kpi(VersionPart):
     target_ref = models.CharField(_("derived target"), max_length=40, blank=True)
     target_date = models.DateField(_("target date"), null=True, blank=True)
     unit = models.CharField(_("unit"), max_length=20, blank=True)
+    unit_en = models.CharField(_("English unit"), max_length=20, blank=True)
+    per = models.CharField(_("judged over"), max_length=8, blank=True,
+                           help_text=_("year: the target is a promise over a calendar year."))
     description = models.CharField(_("description"), max_length=500, blank=True)
     obligation_key = models.CharField(_("evidence obligation"), max_length=50, blank=True)
 
@@ -261,6 +268,10 @@ class Kpi(VersionPart):
     @property
     def display_name(self) -> str:
         return _localized(self, "name")
+
+    @property
+    def display_unit(self) -> str:
+        return _localized(self, "unit")
 
     @property
     def effective_target(self) -> Decimal | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
@@ -17,7 +18,7 @@ from govcloud.contract.services import key_dates, payment_deadlines, term_phase
 from govcloud.lib.money import format_yuan
 
 
-def format_number(value) -> str:
+def format_number(value: Decimal | None) -> str:
     """Write a Decimal without trailing zeros: 80, 99.9, 388.7026."""
     if value is None:
         return ""
@@ -32,7 +33,7 @@ def kpi_target_text(kpi: Kpi) -> str:
     if target is None:
         return kpi.description or "—"
     symbol = {"ge": "≥ ", "le": "≤ "}.get(kpi.rule, "")
-    return f"{symbol}{format_number(target)} {kpi.unit}".strip()
+    return f"{symbol}{format_number(target)} {kpi.display_unit}".strip()
 
 
 def obligation_rule_text(obligation: Obligation) -> str:
@@ -49,6 +50,8 @@ def obligation_rule_text(obligation: Obligation) -> str:
         else:
             limit = _("immediately")
         return limit + (f" ({channels})" if channels else "")
+    if obligation.due is None:  # the schema gives every deadline obligation its rule
+        return ""
     return describe_deadline(obligation.due)
 
 
@@ -81,7 +84,7 @@ def deadline_state_text(deadline: Deadline) -> str:
     return _("waiting for %(events)s") % {"events": events}
 
 
-def _fact(label: str, value) -> str:
+def _fact(label: str, value: object) -> str:
     return f"  {label}: {value}"
 
 
@@ -125,9 +128,9 @@ def version_as_text(version: ContractVersion, today: date) -> str:
     titles = {"renewal": _("Renewal or termination confirmed"),
               "acceptance": _("Acceptance of the O&M work"),
               "deemed_acceptance": _("Deemed accepted without an answer")}
-    for item in key_dates(version):
-        deadline = item.deadline
-        add(f"  {titles[item.key]}: {describe_deadline(deadline.rule)} — "
+    for key_date in key_dates(version):
+        deadline = key_date.deadline
+        add(f"  {titles[key_date.key]}: {describe_deadline(deadline.rule)} — "
             f"{deadline_state_text(deadline)}")
     add("")
     add(_("Service catalog"))

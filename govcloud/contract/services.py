@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from django.db import transaction
 
@@ -25,6 +26,10 @@ from govcloud.contract.models import (
 from govcloud.contract.signals import version_stored
 from govcloud.lib.integrity import integrity_tag
 
+#: Who loads a contract: a person (``accounts.User``, a layer above this app, so not named
+#: here) or None for the command line.
+Actor = Any
+
 
 @dataclass
 class LoadResult:
@@ -36,14 +41,15 @@ class LoadResult:
     findings: list[dict] = field(default_factory=list)
 
 
-def load_contract(path: Path | str, *, actor=None) -> LoadResult:
+def load_contract(path: Path | str, *, actor: Actor | None = None) -> LoadResult:
     """Read a contract file and store it; raise ContractFileError and store nothing if it is bad."""
     document = read_contract_file(path)
     return store_contract(document, source_text=document.text, actor=actor)
 
 
 @transaction.atomic
-def store_contract(document: ContractDocument, *, source_text: str, actor=None) -> LoadResult:
+def store_contract(document: ContractDocument, *, source_text: str,
+                   actor: Actor | None = None) -> LoadResult:
     """Store a checked contract: a new contract, a new version of it, or nothing if unchanged."""
     result = _store_version(document, source_text, actor)
     record_event("contract.load", actor=actor, target=result.contract, details={
@@ -53,7 +59,8 @@ def store_contract(document: ContractDocument, *, source_text: str, actor=None) 
     return result
 
 
-def _store_version(document: ContractDocument, source_text: str, actor) -> LoadResult:
+def _store_version(document: ContractDocument, source_text: str,
+                   actor: Actor | None) -> LoadResult:
     contract, _ = Contract.objects.select_for_update().get_or_create(code=document.code)
     current = contract.versions.filter(is_current=True).first()
     if current is not None and current.fingerprint == document.fingerprint:
@@ -81,7 +88,9 @@ def _organization(party: dict, kind: str) -> Organization:
     return organization
 
 
-def _create_version(contract, document, source_text, actor, previous) -> ContractVersion:
+def _create_version(contract: Contract, document: ContractDocument, source_text: str,
+                    actor: Actor | None,
+                    previous: ContractVersion | None) -> ContractVersion:
     data = document.data
     identity, term, money, parties = data["identity"], data["term"], data["money"], data["parties"]
     amendment = identity.get("amendment") or {}
@@ -144,7 +153,8 @@ def _create_parts(version: ContractVersion, data: dict) -> None:
             rule=kpi["rule"],
             target=Decimal(str(kpi["target"])) if "target" in kpi else None,
             target_date=kpi.get("target_date"), obligation_key=kpi.get("obligation", ""),
-            **_text_fields(kpi, "name", "name_en", "target_ref", "unit", "description"),
+            **_text_fields(kpi, "name", "name_en", "target_ref", "unit", "unit_en", "per",
+                           "description"),
         )
         for index, kpi in enumerate(data["kpis"])
     )
@@ -201,7 +211,8 @@ def key_dates(version: ContractVersion) -> list[KeyDate]:
     return dates
 
 
-def payment_deadlines(version: ContractVersion, events: dict[str, dict[str, date]] | None = None):
+def payment_deadlines(version: ContractVersion, events: dict[str, dict[str, date]] | None = None
+                      ) -> list[tuple[PaymentMilestone, Deadline]]:
     """Return each milestone with its deadline; ``events`` maps a milestone key to the dates
     of its trigger events (e.g. ``{"first": {"invoice": date(2025, 9, 26)}}``)."""
     events = events or {}

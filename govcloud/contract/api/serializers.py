@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -123,7 +125,8 @@ class KpiSerializer(serializers.ModelSerializer):
         model = Kpi
         fields = [
             "id", "version", "number", "name", "name_en", "measure", "rule", "target",
-            "target_ref", "effective_target", "target_date", "unit", "description",
+            "target_ref", "effective_target", "target_date", "unit", "unit_en", "per",
+            "description",
             "obligation_key",
         ]
 
@@ -143,7 +146,7 @@ class PaymentMilestoneSerializer(serializers.ModelSerializer):
         return describe_deadline(milestone.due)
 
     @extend_schema_field(serializers.DateField(allow_null=True))
-    def get_due_on(self, milestone: PaymentMilestone):
+    def get_due_on(self, milestone: PaymentMilestone) -> date | None:
         return resolve_deadline(milestone.due, milestone.version).due_on
 
 
