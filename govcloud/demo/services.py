@@ -17,7 +17,6 @@ from django.db import transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from govcloud.accounts.choices import SECOND_FACTOR_ROLES, Role
 from govcloud.accounts.services import save_account
 from govcloud.contract.choices import OrganizationKind
 from govcloud.contract.contract_file import bundled_contract_path
@@ -34,6 +33,7 @@ from govcloud.demo.fleet import (
 from govcloud.demo.history import DemoPeople
 from govcloud.demo.telemetry import build_telemetry
 from govcloud.inventory.choices import REQUESTER_ROLES
+from govcloud.lib.roles import SECOND_FACTOR_ROLES, Role
 
 DEMO_PASSWORD = "Govcloud-Demo-2025"
 DEMO_VENDORS = ("京华数科信息技术有限公司", "博远软件股份有限公司", "中和智联系统集成有限公司")
@@ -85,7 +85,8 @@ def build_demo(contract_file: Path | str | None = None) -> DemoBuild:
             operator=next(u for u in users if u.role == Role.PROVIDER_OPERATOR),
             requesters=[u for u in users if u.role in REQUESTER_ROLES])
         build_fleet(contract, people)
-        build_telemetry(contract, people, *history_window(version, timezone.now()))
+        now = timezone.now()
+        build_telemetry(contract, people, history_window(version, now), now)
     return DemoBuild(contract, [login for login, _user in saved], fleet_summary(contract))
 
 

@@ -1,12 +1,17 @@
 """The demo's telemetry: a simulator source, one service endpoint per system, maintenance
 windows announced and decided through the real workflow at their dates, and simulated
 rollups over the whole history, so the demo's scorecard shows computed values.
+
+The telemetry runs on after the term through the transitional service (Art. 11: the
+provider keeps operating until a new tender) up to the day the demo is built, so that
+"this month" has data. It ends at that day's midnight (Beijing): two builds of one day are
+the same.
 """
 
 from __future__ import annotations
 
 import random
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 import time_machine
 
@@ -27,17 +32,30 @@ MAINTENANCE_PLAN = (
 REJECTION_NOTE = "时间与业务高峰重叠，请改到周末夜间。"
 
 
-def build_telemetry(contract, people, start: datetime, end: datetime) -> None:
-    """Give the contract a simulator source, endpoints, maintenance and simulated rollups
-    over ``start``–``end`` (the fleet's history)."""
+def telemetry_window(version, history: tuple[datetime, datetime], now: datetime,
+                     ) -> tuple[datetime, datetime]:
+    """The fleet's history, carried on to today's midnight while the transitional service
+    runs after the term (Art. 11)."""
+    start, end = history
+    if version.transition_start is None or start >= end:
+        return start, end
+    today = datetime.combine(now.astimezone(BEIJING).date(), time(), BEIJING)
+    return start, max(end, today)
+
+
+def build_telemetry(contract, people, history: tuple[datetime, datetime],
+                    now: datetime) -> None:
+    """Give the contract a simulator source, endpoints, maintenance over the fleet's
+    ``history`` and simulated rollups from its start to the end of telemetry_window."""
     rng = random.Random(f"{contract.code}-telemetry")
     TelemetrySource.objects.get_or_create(
         contract=contract, name="模拟数据（演示）",
         defaults={"kind": SourceKind.SIMULATOR, "interval_seconds": 60})
     _endpoints(contract)
+    start, end = history
     if end - start > timedelta(days=7):
         _maintenance(contract, people, start, end, rng)
-    simulate_contract(contract, start, end)
+    simulate_contract(contract, *telemetry_window(contract.current_version, history, now))
 
 
 def _endpoints(contract) -> None:

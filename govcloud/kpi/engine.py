@@ -10,9 +10,13 @@ never a placeholder figure. The status compares the value with the KPI's rule an
   has spent more than RISK_BUDGET_SHARE of the downtime its target allows for the period;
 - no data yet: no data source, or nothing observed in the period.
 
+A KPI whose target is a promise over a year (``per: year``) is judged on a year or the
+term; a shorter period shows it year to date and judges it as the year stands at the
+period's end (at risk or met so far), never as the yearly verdict.
+
 Definitions (written out in docs/kpi.md): availability is up time over observed time,
 approved maintenance left out, time without data neither up nor down; utilization is
-busy vCPU over rented vCPU (each host's mean CPU weighted by its vCPU).
+busy vCPU over rented vCPU (each host's mean CPU weighted by its vCPU of the time).
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from django.utils.translation import gettext_lazy
 
 from govcloud.contract.choices import KpiRule
 from govcloud.inventory.ledger import running_hosts
+from govcloud.kpi import periods
 from govcloud.kpi.periods import Period
 from govcloud.telemetry import figures
 
@@ -99,11 +104,15 @@ class Scorecard:
 class MeasureContext:
     """What the measures of one scorecard share: figures are read once."""
 
-    def __init__(self, contract, period: Period, now: datetime, systems=None):
+    def __init__(self, contract, period: Period, now: datetime, systems=None,
+                 derived: bool = False):
         self.contract = contract
         self.period = period
         self.now = now
         self.systems = systems
+        #: A context of another period than the scorecard's (a year to date): only what
+        #: its measures need is read.
+        self.derived = derived
 
     @property
     def started(self) -> bool:
@@ -118,6 +127,24 @@ class MeasureContext:
     def probes(self):
         return figures.probe_figures(self.contract, self.period.first, self.period.last,
                                      self.systems)
+
+    @cached_property
+    def availability_totals(self) -> figures.Figures:
+        """Hosts and service endpoints together; summed from the per-host figures when
+        the scorecard reads them anyway, else in the database."""
+        if self.derived:
+            return figures.availability_totals(self.contract, self.period.first,
+                                               self.period.last, self.systems)
+        combined = figures.Figures()
+        combined.add(self.hosts.fleet)
+        combined.add(self.probes[1])
+        return combined
+
+    def over(self, period: Period) -> MeasureContext:
+        """The same measures over another period (a yearly promise's year to date)."""
+        if period == self.period:
+            return self
+        return MeasureContext(self.contract, period, self.now, self.systems, derived=True)
 
 
 def _percent(fraction: float | None, digits: int = 4) -> float | None:
@@ -164,9 +191,7 @@ def measure_network_availability(context: MeasureContext, kpi) -> Measurement:
 
 def measure_service_availability(context: MeasureContext, kpi) -> Measurement:
     """Hosts and service endpoints together: every monitored minute of the cloud service."""
-    combined = figures.Figures()
-    combined.add(context.hosts.fleet)
-    combined.add(context.probes[1])
+    combined = context.availability_totals
     return _availability(combined, {
         "downtime_minutes": _minutes(combined.downtime_seconds),
         "maintenance_minutes": _minutes(combined.seconds_maintenance),
@@ -198,6 +223,7 @@ def measure_host_utilization(context: MeasureContext, kpi) -> Measurement:
         key=lambda host: -(max(host.cpu_mean or 0, host.memory_mean or 0)))
     return Measurement(_percent(hosts.fleet.cpu_weighted, 2), {
         "hosts_measured": sum(1 for host in hosts.hosts.values() if host.cpu_samples),
+        "fleet_cpu_percent": _percent(hosts.fleet.cpu_weighted, 2),
         "memory_mean_percent": _percent(hosts.fleet.memory_mean, 2),
         "hosts_over_limit": [host.host_id for host in over],
         "systems": {system_id: _percent(group.cpu_weighted, 2)
@@ -207,8 +233,9 @@ def measure_host_utilization(context: MeasureContext, kpi) -> Measurement:
 
 def measure_hosts_in_service(context: MeasureContext, kpi) -> Measurement:
     """The whole contract's count, also in a view scoped to some systems: the target is
-    the contract's, and a share of the fleet judged against it would mislead."""
-    at = context.period.observed_until(context.now)
+    the contract's, and a share of the fleet judged against it would mislead. Counted at
+    the period's last instant (now while it runs), never after its end."""
+    at = context.period.closing_moment(context.now)
     count = running_hosts(context.contract, at)
     return Measurement(count, {"counted_at": at.isoformat()})
 
@@ -268,7 +295,11 @@ def _target_of(kpi) -> float | str | None:
 
 def scorecard(contract, period: Period, *, now: datetime | None = None,
               systems=None) -> Scorecard:
-    """Every KPI of the contract's current version over ``period``."""
+    """Every KPI of the contract's current version over ``period``.
+
+    A view scoped to some systems (the purchaser's staff, the vendors) does not see
+    targets derived from the contract's amount: the amount is not theirs to see
+    (docs/access.md)."""
     now = now or timezone.now()
     context = MeasureContext(contract, period, now, systems)
     rows = []
@@ -277,22 +308,59 @@ def scorecard(contract, period: Period, *, now: datetime | None = None,
     return Scorecard(contract, period, now, rows, context)
 
 
+def target_withheld(kpi, systems) -> bool:
+    """Whether a scoped view must not see this KPI's target (it is the contract amount)."""
+    return systems is not None and kpi.target_ref == "contract_total"
+
+
+def judged_period(kpi, period: Period, contract) -> Period:
+    """The period a KPI is judged on: a yearly promise over a shorter period is judged on
+    its year to date."""
+    if kpi.per == "year" and not period.is_whole_year:
+        return periods.year_to_date(period, contract)
+    return period
+
+
 def _row(kpi, context: MeasureContext) -> ScorecardRow:
     compute = MEASURES.get(kpi.measure)
+    withheld = target_withheld(kpi, context.systems)
     common = {"number": kpi.number, "name": kpi.display_name, "measure": kpi.measure,
-              "rule": kpi.rule, "unit": kpi.unit, "target": _target_of(kpi)}
+              "rule": kpi.rule, "unit": kpi.display_unit,
+              "target": None if withheld else _target_of(kpi)}
+    if withheld:
+        return ScorecardRow(**common, value=None, status=Status.NO_DATA, note=_(
+            "The target is the contract amount, which only the contract's whole-contract "
+            "roles see."))
     if compute is None:
         return ScorecardRow(**common, value=None, status=Status.NO_DATA,
                             note=_("govcloud has no data source for this KPI yet."))
     if not context.started:
         return ScorecardRow(**common, value=None, status=Status.NO_DATA,
                             note=_("The period has not started."))
-    measurement = compute(context, kpi)
+    judged = judged_period(kpi, context.period, context.contract)
+    measurement = compute(context.over(judged), kpi)
     if measurement.value is None:
         note = (_("Nothing was observed in this period.") if kpi.measure in TELEMETRY_MEASURES
                 else measurement.note)
         return ScorecardRow(**common, value=None, status=Status.NO_DATA, note=note,
                             evidence=measurement.evidence)
+    if judged != context.period:
+        return _year_to_date_row(kpi, common, measurement, judged, context.contract,
+                                 context.now)
     return ScorecardRow(**common, value=measurement.value,
                         status=judge(kpi, measurement, context.period, context.now),
                         note=measurement.note, evidence=measurement.evidence)
+
+
+def _year_to_date_row(kpi, common: dict, measurement: Measurement, judged: Period,
+                      contract, now: datetime) -> ScorecardRow:
+    """A yearly promise shown over a shorter period: its value year to date, judged as the
+    year stood at the period's end, so a month is never the yearly verdict."""
+    year = periods.parse_period(str(judged.last.year), contract)
+    status = judge(kpi, measurement, year, min(now, judged.end))
+    until = min(judged.last, timezone.localdate(now))
+    evidence = {"year_to_date": f"{judged.first.isoformat()} – {until.isoformat()}",
+                **measurement.evidence}
+    return ScorecardRow(**common, value=measurement.value, status=status, note=_(
+        "A promise over the year: the value is the year to date; the year is judged on the "
+        "year or the term."), evidence=evidence)

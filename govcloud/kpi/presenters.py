@@ -8,17 +8,23 @@ orders, rounds and labels what they return.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from govcloud.accounts.choices import CONTRACT_WIDE_ROLES, SYSTEM_SCOPED_ROLES
 from govcloud.contract.models import Contract
 from govcloud.inventory.models import ApplicationSystem, CloudHost
-from govcloud.kpi.periods import Period, month_period, parse_period
+from govcloud.kpi import periods
+from govcloud.kpi.periods import Period, parse_period
+from govcloud.lib.roles import CONTRACT_WIDE_ROLES, SYSTEM_SCOPED_ROLES
+from govcloud.lib.scoping import systems_in_scope
 from govcloud.telemetry import figures
 from govcloud.telemetry.figures import Figures, GroupFigures, Outage, SeriesPoint
 from govcloud.telemetry.maintenance_filtersets import windows_seen_by
@@ -43,10 +49,12 @@ EVIDENCE_LABELS = {
     "maintenance_minutes": gettext_lazy("approved maintenance left out (minutes)"),
     "observed_hours": gettext_lazy("hours observed"),
     "allowed_downtime_minutes": gettext_lazy("downtime the target allows (minutes)"),
+    "fleet_cpu_percent": gettext_lazy("the value: mean CPU of the fleet, weighted by vCPU (%)"),
     "memory_mean_percent": gettext_lazy("mean memory used (%)"),
+    "year_to_date": gettext_lazy("year to date"),
     "counted_at": gettext_lazy("counted at"),
     "hosts_below_target": gettext_lazy("hosts below the target"),
-    "hosts_over_limit": gettext_lazy("hosts over the limit"),
+    "hosts_over_limit": gettext_lazy("hosts whose mean CPU or memory is over the limit"),
 }
 
 
@@ -58,47 +66,63 @@ def kpi_contracts(user):
     return Contract.objects.restrict(user).order_by("pk")
 
 
-def systems_seen_by(user, contract):
-    """None for the contract-wide roles (the whole contract); the user's own systems of
-    ``contract`` for the purchaser's staff and the app vendors."""
-    if user.role in CONTRACT_WIDE_ROLES:
-        return None
-    return ApplicationSystem.objects.restrict(user).filter(contract=contract)
+@dataclass
+class KpiScope:
+    """What a KPI page or API request reads: the user's contracts, the one chosen, the
+    systems in scope (None: the whole contract) and the period, or why it cannot be read."""
+
+    contracts: object
+    contract: Contract | None
+    systems: object = None
+    period: Period | None = None
+    period_errors: list[str] = field(default_factory=list)
 
 
-def this_month(now: datetime | None = None) -> Period:
-    today = timezone.localdate(now)
-    return month_period(today.year, today.month)
+def choose_contract(contracts, value) -> Contract | None:
+    """The contract ``value`` names among ``contracts`` (the first when none is named);
+    anything else is a 404, as another tenant's contract."""
+    if value in (None, ""):
+        return contracts.first()
+    if not str(value).isdigit():
+        raise Http404("not an id")
+    return get_object_or_404(contracts, pk=value)
 
 
-def last_days(days: int, now: datetime | None = None) -> Period:
-    today = timezone.localdate(now)
-    first = today - timedelta(days=days - 1)
-    return Period(first, today, f"{first.isoformat()}..{today.isoformat()}")
+def read_scope(user, params, opening: Callable[..., Period]) -> KpiScope:
+    """The contract and period a KPI request names, shared by the pages and the API;
+    ``opening(contract, systems)`` gives the period when none is named."""
+    contracts = kpi_contracts(user)
+    contract = choose_contract(contracts, params.get("contract"))
+    scope = KpiScope(contracts, contract)
+    if contract is None:
+        return scope
+    scope.systems = systems_in_scope(user, contract)
+    try:
+        scope.period = read_period(params, contract, lambda: opening(contract, scope.systems))
+    except ValidationError as error:
+        scope.period_errors = error.messages
+    return scope
 
 
-def read_period(params, contract, default: Period) -> Period:
+def read_period(params, contract, default: Callable[[], Period]) -> Period:
     """The period a request names: ``period`` as parse_period reads it, or a custom range
-    ``from``–``to``; ``default`` when none is named. Raises ValidationError."""
+    ``from``–``to``; ``default()`` when none is named. Raises ValidationError."""
     start, end = (params.get("from") or "").strip(), (params.get("to") or "").strip()
     if start or end:
         if not (start and end):
             raise ValidationError(_("A custom range needs both its first and its last day."))
         return parse_period(f"{start}..{end}", contract)
     text = (params.get("period") or "").strip()
-    return parse_period(text, contract) if text else default
+    return parse_period(text, contract) if text else default()
 
 
 def period_choices(contract, now: datetime | None = None) -> list[tuple[str, str]]:
     """Quick choices for the period chooser: this and last month, quarter, year, term."""
-    today = timezone.localdate(now)
-    last = today.replace(day=1) - timedelta(days=1)
-    quarter = (today.month - 1) // 3 + 1
     choices = [
-        (f"{today:%Y-%m}", _("This month")),
-        (f"{last:%Y-%m}", _("Last month")),
-        (f"{today.year}-Q{quarter}", _("This quarter")),
-        (str(today.year), _("This year")),
+        (periods.this_month(now).label, _("This month")),
+        (periods.last_month(now).label, _("Last month")),
+        (periods.this_quarter(now).label, _("This quarter")),
+        (periods.this_year(now).label, _("This year")),
     ]
     if contract is not None:
         choices.append(("term", _("Contract term")))
@@ -110,12 +134,15 @@ def percent(fraction: float | None, digits: int = 2) -> float | None:
 
 
 def evidence_items(evidence: dict) -> list[tuple[str, object]]:
-    """The scalar evidence of a scorecard row, labelled; lists are counted."""
+    """The scalar evidence of a scorecard row, labelled; lists are counted; a figure that
+    could not be computed reads "—", never None."""
     items = []
     for key, value in evidence.items():
         if isinstance(value, dict):
             continue  # per-system figures: shown by the charts
-        if isinstance(value, list):
+        if value is None:
+            value = "—"
+        elif isinstance(value, list):
             value = len(value)
         elif isinstance(value, str):
             value = _local_text(value)
@@ -233,7 +260,7 @@ def evaluation_row(item) -> dict:
         "cpu_mean": percent(item.cpu_mean), "cpu_p95": percent(item.cpu_p95),
         "cpu_peak": percent(item.cpu_peak), "memory_mean": percent(item.memory_mean),
         "memory_p95": percent(item.memory_p95), "days_observed": item.days_observed,
-        "low_days": item.low_days, "vcpu": host.vcpu, "memory_gb": host.memory_gb,
+        "low_days": item.low_days, "vcpu": item.vcpu, "memory_gb": item.memory_gb,
         "suggested_vcpu": item.suggested_vcpu,
         "suggested_memory_gb": item.suggested_memory_gb,
         "freed_vcpu": item.freed_vcpu, "freed_memory_gb": item.freed_memory_gb,
@@ -243,6 +270,26 @@ def evaluation_row(item) -> dict:
 def freed_rows(evaluation) -> list[dict]:
     return [{"meter": meter, "freed": freed, "contracted": contracted}
             for meter, (freed, contracted) in evaluation.freed.items()]
+
+
+def object_figures(target, params) -> dict:
+    """A system's or host's availability and utilization over the period ``params`` names
+    (the latest month with its data by default), for the panel of its page."""
+    is_host = isinstance(target, CloudHost)
+    system = target.system if is_host else target
+    contract = system.contract
+    context = {"chooser": {"choices": period_choices(None), "period": params.get("period", ""),
+                           "from": params.get("from", ""), "to": params.get("to", "")},
+               "is_host": is_host}
+    try:
+        period = read_period(params, contract, lambda: periods.latest_month_with_data(
+            contract, [system], hosts=[target] if is_host else None))
+    except ValidationError as error:
+        return {**context, "period_errors": error.messages}
+    fleet = figures.host_figures(contract, period.first, period.last, systems=[system])
+    group = (fleet.hosts.get(target.pk) if is_host else fleet.systems.get(system.pk))
+    return {**context, "period": period, "row": figures_row(group) if group else None,
+            "hosts_measured": 1 if is_host and group else (group.members if group else 0)}
 
 
 def period_json(period: Period) -> dict:
@@ -260,20 +307,13 @@ def host_usage(host, period: Period, now: datetime | None = None) -> dict:
     return {"hourly": hourly, "points": points, "outages": outage_rows(found)}
 
 
-def last_month(now: datetime | None = None) -> Period:
-    last = timezone.localdate(now).replace(day=1) - timedelta(days=1)
-    return month_period(last.year, last.month)
-
-
 def host_period_choices(now: datetime | None = None) -> list[tuple[str, str]]:
-    today = timezone.localdate(now)
-    last = today.replace(day=1) - timedelta(days=1)
     return [
-        (last_days(DEFAULT_HOST_DAYS, now).label, _("Last 7 days")),
-        (last_days(HOURLY_UP_TO_DAYS, now).label, _("Last 31 days")),
-        (f"{today:%Y-%m}", _("This month")),
-        (f"{last:%Y-%m}", _("Last month")),
-        (str(today.year), _("This year")),
+        (periods.last_days(DEFAULT_HOST_DAYS).label, _("Last 7 days")),
+        (periods.last_days(HOURLY_UP_TO_DAYS).label, _("Last 31 days")),
+        (periods.this_month(now).label, _("This month")),
+        (periods.last_month(now).label, _("Last month")),
+        (periods.this_year(now).label, _("This year")),
     ]
 
 
@@ -328,8 +368,13 @@ def evaluation_sections(rows: list[dict], rules: dict, limit: float) -> list[dic
             "The 95th percentile of the hourly mean CPU or memory is above %(limit)s %% "
             "(the KPI 5 limit).") % {"limit": f"{limit:g}"}),
         "idle": (_("Idle hosts"), _(
-            "The busiest hour's mean CPU stays under %(idle)s %%.")
-            % {"idle": f"{rules['idle_peak_cpu_percent']:g}"}),
+            "Low CPU, memory and network together: the busiest hour's mean CPU under "
+            "%(cpu)s %% and memory under %(memory)s %%, and under %(network)s MB of network "
+            "traffic a day. govcloud does not measure network traffic yet, so no host is "
+            "called idle on CPU alone.")
+            % {"cpu": f"{rules['idle_peak_cpu_percent']:g}",
+               "memory": f"{rules['idle_peak_memory_percent']:g}",
+               "network": f"{rules['idle_network_mb_per_day']:g}"}),
         "low": (_("Low-utilization hosts"), _(
             "The daily mean CPU is at most %(low)s %% on at least %(days)s days of every 14.")
             % {"low": f"{rules['low_daily_cpu_percent']:g}", "days": rules["low_days_per_14"]}),

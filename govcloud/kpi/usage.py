@@ -5,8 +5,12 @@ The rules are settings (GOVCLOUD_USAGE_RULES, defaults in DEFAULT_RULES). They f
 public rules of the large clouds, adapted to the hourly and daily rollups govcloud keeps
 (docs/kpi.md cites them):
 
-- idle: the busiest hour's mean CPU stays under 5 % — AWS Compute Optimizer's idle rule
-  (peak CPU under 5 % over the look-back period);
+- idle: low CPU, memory and network together — the busiest hour's mean CPU under 5 % and
+  its mean memory under 20 %, and network traffic under 5 MB a day (AWS Compute
+  Optimizer's idle rule: peak CPU under 5 % and network I/O under 5 MB a day; memory
+  added because a database keeps its memory busy while its CPU rests). govcloud collects
+  no network traffic yet, so no host is idle: one quiet on CPU and memory is reported as
+  low utilization and resized, never reclaimed on CPU alone;
 - low utilization: the daily mean CPU is at most 10 % on at least 10 days of every 14 —
   AWS Trusted Advisor's "low utilization" check (10 %, there 4 days of 14), scaled to the
   period; 10 days, not 4, because office systems rest on weekends and holidays, and 4 of 14
@@ -15,6 +19,9 @@ public rules of the large clouds, adapted to the hourly and daily rollups govclo
 
 A recommendation sizes vCPU and memory so that the 95th-percentile load would run at the
 target utilization, rounded up to the next common size, never below one vCPU / 1 GB.
+
+Sizes and statuses are those of the period (telemetry.host_history), so a past month's
+evaluation never changes when a host is resized or decommissioned later.
 """
 
 from __future__ import annotations
@@ -32,9 +39,12 @@ from govcloud.inventory.models import CloudHost
 from govcloud.kpi.engine import utilization_limit
 from govcloud.kpi.periods import Period
 from govcloud.telemetry import figures
+from govcloud.telemetry.host_history import with_status_at
 
 DEFAULT_RULES = {
     "idle_peak_cpu_percent": 5.0,
+    "idle_peak_memory_percent": 20.0,
+    "idle_network_mb_per_day": 5.0,
     "low_daily_cpu_percent": 10.0,
     "low_days_per_14": 10,
     "target_cpu_percent": 60.0,
@@ -57,7 +67,11 @@ def rules() -> dict:
 
 @dataclass
 class HostEvaluation:
+    """One flagged host; ``vcpu`` and ``memory_gb`` are its size at the period's end."""
+
     host: CloudHost
+    vcpu: int
+    memory_gb: int
     finding: str
     reason: str
     cpu_mean: float | None
@@ -72,11 +86,11 @@ class HostEvaluation:
 
     @property
     def freed_vcpu(self) -> int:
-        return self.host.vcpu - self.suggested_vcpu
+        return self.vcpu - self.suggested_vcpu
 
     @property
     def freed_memory_gb(self) -> int:
-        return self.host.memory_gb - self.suggested_memory_gb
+        return self.memory_gb - self.suggested_memory_gb
 
 
 @dataclass
@@ -110,10 +124,12 @@ def evaluate_usage(contract, period: Period, systems=None) -> UsageEvaluation:
     fleet = figures.host_figures(contract, period.first, period.last, systems)
     hourly = figures.hourly_means(contract, period.start, period.end, systems)
     daily = figures.daily_cpu_means(contract, period.first, period.last, systems)
-    hosts = CloudHost.objects.filter(pk__in=fleet.hosts).exclude(
-        status=HostStatus.DECOMMISSIONED).select_related("system")
+    hosts = with_status_at(CloudHost.objects.filter(pk__in=fleet.hosts),
+                           period.closing_moment()).select_related("system")
     result = UsageEvaluation(period, chosen, 0)
     for host in hosts:
+        if host.status_then == HostStatus.DECOMMISSIONED:
+            continue
         host_figures = fleet.hosts[host.pk]
         days = daily.get(host.pk, [])
         if len(days) < chosen["min_days_observed"]:
@@ -122,21 +138,24 @@ def evaluate_usage(contract, period: Period, systems=None) -> UsageEvaluation:
         means = hourly.get(host.pk, {"cpu": [], "memory": []})
         cpu_p95 = _percentile(means["cpu"])
         memory_p95 = _percentile(means["memory"])
-        cpu_peak = max(means["cpu"]) if means["cpu"] else None
+        peaks = Peaks(max(means["cpu"]) if means["cpu"] else None,
+                      max(means["memory"]) if means["memory"] else None,
+                      network_mb_per_day=None)  # no network series collected yet
         low_days = sum(1 for mean in days if mean * 100 <= chosen["low_daily_cpu_percent"])
-        finding, reason = _classify(chosen, limit, cpu_p95, memory_p95, cpu_peak, low_days,
+        finding, reason = _classify(chosen, limit, cpu_p95, memory_p95, peaks, low_days,
                                     len(days))
         if finding is None:
             continue
+        size = (host_figures.vcpu, host_figures.memory_gb)
         if finding == Finding.IDLE:
             vcpu, memory = 0, 0
         else:
-            vcpu = _size_for(host.vcpu, cpu_p95, chosen["target_cpu_percent"] / 100,
+            vcpu = _size_for(size[0], cpu_p95, chosen["target_cpu_percent"] / 100,
                              VCPU_SIZES)
-            memory = _size_for(host.memory_gb, memory_p95,
-                               chosen["target_memory_percent"] / 100, MEMORY_SIZES)
+            memory = _size_for(size[1], memory_p95, chosen["target_memory_percent"] / 100,
+                               MEMORY_SIZES)
         result.findings.append(HostEvaluation(
-            host, finding, reason, host_figures.cpu_mean, cpu_p95, cpu_peak,
+            host, *size, finding, reason, host_figures.cpu_mean, cpu_p95, peaks.cpu,
             host_figures.memory_mean, memory_p95, len(days), low_days, vcpu, memory))
     contracted = {item.meter: item.contracted for item in contract_allocation(contract)}
     for meter, attribute in (("vcpu", "freed_vcpu"), ("memory_gb", "freed_memory_gb")):
@@ -148,20 +167,50 @@ def evaluate_usage(contract, period: Period, systems=None) -> UsageEvaluation:
     return result
 
 
-def _classify(chosen: dict, limit: float, cpu_p95, memory_p95, cpu_peak, low_days: int,
+@dataclass(frozen=True)
+class Peaks:
+    """A host's busiest hour of CPU and of memory (fractions) and its network traffic
+    (None: not measured)."""
+
+    cpu: float | None
+    memory: float | None
+    network_mb_per_day: float | None
+
+
+def _quiet(chosen: dict, peaks: Peaks) -> tuple[bool, bool]:
+    """Whether CPU and memory were quiet all period, and whether the network was too."""
+    cpu_memory = (peaks.cpu is not None and peaks.memory is not None
+                  and peaks.cpu * 100 < chosen["idle_peak_cpu_percent"]
+                  and peaks.memory * 100 < chosen["idle_peak_memory_percent"])
+    network = (peaks.network_mb_per_day is not None
+               and peaks.network_mb_per_day < chosen["idle_network_mb_per_day"])
+    return cpu_memory, network
+
+
+def _classify(chosen: dict, limit: float, cpu_p95, memory_p95, peaks: Peaks, low_days: int,
               days: int) -> tuple[str | None, str]:
     if (cpu_p95 or 0) > limit or (memory_p95 or 0) > limit:
         return Finding.OVERLOADED, _(
             "95th percentile of hourly CPU %(cpu).1f %%, memory %(memory).1f %%: above "
             "%(limit).0f %%.") % {"cpu": (cpu_p95 or 0) * 100,
                                   "memory": (memory_p95 or 0) * 100, "limit": limit * 100}
-    if cpu_peak is not None and cpu_peak * 100 < chosen["idle_peak_cpu_percent"]:
-        return Finding.IDLE, _("The busiest hour's CPU was %(peak).1f %%, under %(rule).0f %%.")\
-            % {"peak": cpu_peak * 100, "rule": chosen["idle_peak_cpu_percent"]}
+    quiet, network_quiet = _quiet(chosen, peaks)
+    figures_text = {"cpu": (peaks.cpu or 0) * 100, "memory": (peaks.memory or 0) * 100}
+    if quiet and network_quiet:
+        return Finding.IDLE, _(
+            "The busiest hour's CPU was %(cpu).1f %% and memory %(memory).1f %%, and the "
+            "network carried under %(network)s MB a day.") % {
+            **figures_text, "network": f"{chosen['idle_network_mb_per_day']:g}"}
     needed = math.ceil(chosen["low_days_per_14"] * days / 14)
-    if low_days >= needed:
-        return Finding.LOW, _(
+    if low_days >= needed or quiet:
+        reason = _(
             "Daily CPU at most %(rule).0f %% on %(low)s of %(days)s days (the rule: "
             "%(needed)s).") % {"rule": chosen["low_daily_cpu_percent"], "low": low_days,
                                "days": days, "needed": needed}
+        if quiet:
+            reason += " " + _(
+                "The busiest hour's CPU was %(cpu).1f %% and memory %(memory).1f %%; network "
+                "traffic is not measured, so the host is resized, not called idle.") \
+                % figures_text
+        return Finding.LOW, reason
     return None, ""

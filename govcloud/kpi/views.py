@@ -8,12 +8,10 @@ from __future__ import annotations
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.views.generic import TemplateView
 
-from govcloud.inventory.models import CloudHost
-from govcloud.kpi import presenters
+from govcloud.inventory.models import ApplicationSystem, CloudHost
+from govcloud.kpi import periods, presenters
 from govcloud.kpi.engine import scorecard, utilization_limit
 from govcloud.kpi.periods import Period
 from govcloud.kpi.usage import Finding, evaluate_usage
@@ -35,36 +33,25 @@ class KpiPageView(LoginRequiredMixin, TemplateView):
     the page with what is wrong (400), and nothing is computed.
     """
 
-    def default_period(self) -> Period:
-        return presenters.this_month()
+    #: The period shown when none is named: the latest month with data.
+    opening = staticmethod(periods.latest_month_with_data)
 
     def get(self, request, *args, **kwargs):
         user = request.user
         if user.role not in presenters.KPI_ROLES:
             raise PermissionDenied("the KPIs are for the people of a contract")
-        contracts = presenters.kpi_contracts(user)
-        contract = self.chosen_contract(contracts, request.GET.get("contract"))
-        context = self.get_context_data(contract=contract, contracts=contracts,
+        scope = presenters.read_scope(user, request.GET, self.opening)
+        contract = scope.contract
+        context = self.get_context_data(contract=contract, contracts=scope.contracts,
                                         chooser=self.chooser(contract))
         if contract is None:
             return self.render_to_response(context)
-        try:
-            period = presenters.read_period(request.GET, contract, self.default_period())
-        except ValidationError as error:
-            context["period_errors"] = error.messages
+        if scope.period_errors:
+            context["period_errors"] = scope.period_errors
             return self.render_to_response(context, status=400)
-        systems = presenters.systems_seen_by(user, contract)
-        context.update(period=period, whole_contract=systems is None,
-                       **self.figures(contract, period, systems))
+        context.update(period=scope.period, whole_contract=scope.systems is None,
+                       **self.figures(contract, scope.period, scope.systems))
         return self.render_to_response(context)
-
-    @staticmethod
-    def chosen_contract(contracts, value):
-        if value in (None, ""):
-            return contracts.first()
-        if not str(value).isdigit():
-            raise Http404("not an id")
-        return get_object_or_404(contracts, pk=value)
 
     def chooser(self, contract) -> dict:
         params = self.request.GET
@@ -104,12 +91,9 @@ class DashboardView(KpiPageView):
 
 
 class UsageEvaluationView(KpiPageView):
-    """The monthly usage evaluation; last month when no period is named."""
+    """The monthly usage evaluation; the latest month with data when no period is named."""
 
     template_name = "kpi/usage_evaluation.html"
-
-    def default_period(self) -> Period:
-        return presenters.last_month()
 
     def figures(self, contract, period, systems) -> dict:
         evaluation = evaluate_usage(contract, period, systems=systems)
@@ -122,6 +106,43 @@ class UsageEvaluationView(KpiPageView):
             "flagged": {finding: sum(1 for row in rows if row["finding"] == finding)
                         for finding in (Finding.IDLE, Finding.LOW, Finding.OVERLOADED)},
         }
+
+
+class ScorecardCardView(KpiPageView):
+    """The scorecard as a card of the contract overview (loaded by htmx): the same rows
+    and the same period the dashboard opens on."""
+
+    template_name = "kpi/_partials/scorecard_card.html"
+
+    def figures(self, contract, period, systems) -> dict:
+        return {"card": scorecard(contract, period, systems=systems)}
+
+
+class ObjectFiguresView(RestrictedDetailView):
+    """Availability and utilization of one system or host over a chosen period: the panel
+    of the system and host pages (loaded by htmx). The latest month with data by default;
+    one may not see the object, it is a 404."""
+
+    template_name = "kpi/_partials/object_figures.html"
+
+    def get(self, request, *args, **kwargs):
+        if request.user.role not in presenters.KPI_ROLES:
+            raise PermissionDenied("the KPIs are for the people of a contract")
+        self.object = target = self.get_object()
+        context = self.get_context_data(object=target, **presenters.object_figures(
+            target, request.GET))
+        status = 400 if context.get("period_errors") else 200
+        return self.render_to_response(context, status=status)
+
+
+class SystemFiguresView(ObjectFiguresView):
+    model = ApplicationSystem
+    queryset = ApplicationSystem.objects.select_related("contract")
+
+
+class HostFiguresView(ObjectFiguresView):
+    model = CloudHost
+    queryset = CloudHost.objects.select_related("system__contract")
 
 
 class HostUsageView(RestrictedDetailView):
@@ -140,7 +161,8 @@ class HostUsageView(RestrictedDetailView):
             "to": request.GET.get("to", "")})
         try:
             period = presenters.read_period(
-                request.GET, contract, presenters.last_days(presenters.DEFAULT_HOST_DAYS))
+                request.GET, contract,
+                lambda: periods.latest_days_with_data(presenters.DEFAULT_HOST_DAYS, host))
         except ValidationError as error:
             context["period_errors"] = error.messages
             return self.render_to_response(context, status=400)

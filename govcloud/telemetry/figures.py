@@ -2,6 +2,11 @@
 host, system and fleet, series for charts, outages as evidence, hourly means for the usage
 evaluation. Hosts in service are the inventory's (ledger.running_hosts).
 
+Sizes are those of the period, never today's (host_history): each host's vCPU and memory
+are the ledger's at the end of the period, and a host resized inside the period has each
+day's CPU weighted by its vCPU at that day's end. A past period's figures therefore never
+change when the fleet changes later.
+
 Every KPI and page asks here; none recomputes from samples. Periods are whole local days,
 so whole-period figures come from the daily rows alone (one grouped query); charts and
 outages read the hourly rows.
@@ -9,6 +14,7 @@ outages read the hourly rows.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -18,6 +24,7 @@ from django.db.models import Case, F, FloatField, Max, Sum, When
 from django.utils import timezone
 
 from govcloud.inventory.models import CloudHost
+from govcloud.telemetry.host_history import SizeHistory, size_histories
 from govcloud.telemetry.models import (
     HostDaily,
     HostHourly,
@@ -77,10 +84,21 @@ class Figures:
 
 @dataclass
 class HostFigures(Figures):
+    """A host's sums over a period; ``vcpu`` and ``memory_gb`` as at the period's end."""
+
     host_id: int = 0
     system_id: int = 0
     vcpu: int = 0
     memory_gb: int = 0
+    #: (busy vCPU, measured vCPU) when the host was resized inside the period: each day's
+    #: CPU weighted by that day's vCPU, shares of the period's CPU samples.
+    resized_load: tuple[float, float] | None = None
+
+    def vcpu_load(self) -> tuple[float, float]:
+        """Busy and measured vCPU over the period (CPU weighted by the vCPU of the time)."""
+        if self.resized_load is not None:
+            return self.resized_load
+        return (self.cpu_mean or 0.0) * self.vcpu, float(self.vcpu)
 
 
 @dataclass
@@ -99,8 +117,9 @@ class GroupFigures(Figures):
         self.add(host)
         self.members += 1
         if host.cpu_mean is not None:
-            self.vcpu_busy += host.cpu_mean * host.vcpu
-            self.vcpu_measured += host.vcpu
+            busy, measured = host.vcpu_load()
+            self.vcpu_busy += busy
+            self.vcpu_measured += measured
 
 
 @dataclass
@@ -119,32 +138,92 @@ def _hosts_of(contract, systems=None):
     return hosts
 
 
+def day_end(day: date) -> datetime:
+    """The instant a local day ends (the next one's midnight)."""
+    return timezone.make_aware(datetime.combine(day + timedelta(days=1), datetime.min.time()))
+
+
 def host_figures(contract, first: date, last: date, systems=None) -> FleetFigures:
-    """Per-host, per-system and fleet figures over the local days ``first``–``last``."""
+    """Per-host, per-system and fleet figures over the local days ``first``–``last``,
+    with each host's size of that time."""
+    hosts = _hosts_of(contract, systems)
     rows = (
-        HostDaily.objects.filter(day__gte=first, day__lte=last,
-                                 host__in=_hosts_of(contract, systems))
+        HostDaily.objects.filter(day__gte=first, day__lte=last, host__in=hosts)
         .values("host_id")
         .annotate(**{name: Sum(name) for name in (*_AVAILABILITY_SUMS, *_USAGE_SUMS)},
                   **{name: Max(name) for name in _USAGE_MAXIMA})
         .order_by()
     )
-    sizes = {host_id: (system_id, vcpu, memory) for host_id, system_id, vcpu, memory in
-             _hosts_of(contract, systems).values_list("pk", "system_id", "vcpu", "memory_gb")}
+    owners, current = {}, {}
+    for pk, system_id, vcpu, memory in hosts.values_list("pk", "system_id", "vcpu",
+                                                         "memory_gb").order_by():
+        owners[pk], current[pk] = system_id, (vcpu, memory)
+    histories = size_histories(hosts, current)
+    start, end = day_end(first - timedelta(days=1)), day_end(last)
+    resized = {host_id for host_id, history in histories.items()
+               if history.changes_within(start, end)}
+    loads = _resized_loads(resized, first, last, histories) if resized else {}
     result = FleetFigures()
     for row in rows:
-        system_id, vcpu, memory = sizes[row["host_id"]]
-        host = HostFigures(**row, system_id=system_id, vcpu=vcpu, memory_gb=memory)
+        vcpu, memory = histories[row["host_id"]].before(end)
+        host = HostFigures(**row, system_id=owners[row["host_id"]], vcpu=vcpu,
+                           memory_gb=memory, resized_load=loads.get(row["host_id"]))
         result.hosts[host.host_id] = host
-        result.systems.setdefault(system_id, GroupFigures()).add_host(host)
+        result.systems.setdefault(host.system_id, GroupFigures()).add_host(host)
         result.fleet.add_host(host)
     return result
+
+
+def _resized_loads(host_ids: set[int], first: date, last: date,
+                   histories: dict[int, SizeHistory]) -> dict[int, tuple[float, float]]:
+    """Busy and measured vCPU of hosts resized inside the period, day by day (one query)."""
+    sums: dict[int, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
+    rows = (HostDaily.objects.filter(day__gte=first, day__lte=last, host__in=host_ids,
+                                     cpu_samples__gt=0)
+            .values_list("host_id", "day", "cpu_sum", "cpu_samples").order_by())
+    for host_id, day, cpu_sum, cpu_samples in rows:
+        vcpu = histories[host_id].before(day_end(day))[0]
+        total = sums[host_id]
+        total[0] += cpu_sum * vcpu
+        total[1] += cpu_samples * vcpu
+        total[2] += cpu_samples
+    return {host_id: (busy / samples, measured / samples)
+            for host_id, (busy, measured, samples) in sums.items()}
 
 
 @dataclass
 class EndpointFigures(Figures):
     endpoint_id: int = 0
     system_id: int = 0
+
+
+def last_day_with_data(contract, systems=None, hosts=None, until: date | None = None,
+                       ) -> date | None:
+    """The latest local day (up to ``until``) with a daily rollup of the contract's hosts,
+    of ``systems`` or ``hosts`` only if given."""
+    scope = _hosts_of(contract, systems)
+    if hosts is not None:
+        scope = scope.filter(pk__in=[host.pk for host in hosts])
+    rows = HostDaily.objects.filter(host__in=scope, samples__gt=0)
+    if until is not None:
+        rows = rows.filter(day__lte=until)
+    # Newest first along the day index: stops at the first matching row on any fleet size.
+    return rows.order_by("-day").values_list("day", flat=True).first()
+
+
+def availability_totals(contract, first: date, last: date, systems=None) -> Figures:
+    """Hosts and service endpoints together over the local days ``first``–``last``, summed
+    in the database (two queries): a yearly promise's year to date."""
+    endpoints = ServiceEndpoint.objects.filter(system__contract=contract)
+    if systems is not None:
+        endpoints = endpoints.filter(system__in=systems)
+    sums = {name: Sum(name) for name in _AVAILABILITY_SUMS}
+    total = Figures()
+    for rows in (HostDaily.objects.filter(host__in=_hosts_of(contract, systems)),
+                 ProbeDaily.objects.filter(endpoint__in=endpoints)):
+        found = rows.filter(day__gte=first, day__lte=last).aggregate(**sums)
+        total.add(Figures(**{name: value or 0 for name, value in found.items()}))
+    return total
 
 
 def probe_figures(contract, first: date, last: date, systems=None,

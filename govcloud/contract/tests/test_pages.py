@@ -33,7 +33,7 @@ def test_the_overview_shows_money_payments_catalog_kpis_and_systems(cast, client
     html = page(client_for(cast.purchaser_admin), f"/contracts/{cast.contract_a.pk}/", "en")
     for text in ("SXYSR 202506162", "¥3,887,026.00", "¥3,667,005.66", "¥2,720,918.20",
                  "¥1,166,107.80", "叁佰捌拾捌万柒仟零贰拾陆元整", "2025-12-01", "2026-01-15",
-                 "Payment schedule", "Service catalog", "23500", "no data yet",
+                 "Payment schedule", "Service catalog", "23500", "/kpi/card/?contract=",
                  "应用开发与管理平台（第27行）", "same name as row 16"):
         assert text in html, text
     assert html.count('<td class="num">availability</td>') == 0

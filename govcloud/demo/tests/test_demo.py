@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime, timedelta
+
 import pytest
 from django.core.management import call_command
-from django.utils import translation
+from django.utils import timezone, translation
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from govcloud.accounts.models import User
 from govcloud.contract.models import Contract, Organization
+from govcloud.demo.constants import BEIJING
 from govcloud.demo.services import DEMO_PASSWORD, build_demo
+from govcloud.demo.telemetry import telemetry_window
 from govcloud.inventory.choices import REQUESTER_ROLES
 from govcloud.inventory.models import ApplicationSystem
 from govcloud.kpi.engine import Status, scorecard
-from govcloud.kpi.periods import parse_period
+from govcloud.kpi.periods import latest_month_with_data, month_of, parse_period
 from govcloud.kpi.usage import evaluate_usage
 from govcloud.lib.roles import SECOND_FACTOR_ROLES
 from govcloud.telemetry.choices import MaintenanceStatus
+from govcloud.telemetry.figures import last_day_with_data
 from govcloud.telemetry.models import MaintenanceWindow, ServiceEndpoint
 
 pytestmark = pytest.mark.django_db
@@ -87,4 +92,33 @@ def test_the_demo_scorecard_shows_computed_values(bundled_demo):
     assert windows.filter(status=MaintenanceStatus.REJECTED).count() == 1
     assert ServiceEndpoint.objects.filter(system__contract=contract).exists()
     evaluation = evaluate_usage(contract, parse_period("2025-10"))
-    assert {item.finding for item in evaluation.findings} == {"idle", "low", "overloaded"}
+    # No host is idle: that needs low network traffic too, which govcloud does not measure.
+    assert {item.finding for item in evaluation.findings} == {"low", "overloaded"}
+    assert all(item.suggested_vcpu > 0 for item in evaluation.findings)
+
+
+def test_the_demo_telemetry_runs_on_through_the_transitional_service(bundled_demo):
+    """Art. 11: the provider keeps operating after the term; the demo's telemetry goes on to
+    the day it is built, and the pages open on the latest month with data."""
+    contract = Contract.objects.get()
+    version = contract.current_version
+    today = timezone.localdate()
+    latest = last_day_with_data(contract)
+    if today <= version.term_end + timedelta(days=1):
+        pytest.skip("the demo is built inside the term")
+    assert latest == today - timedelta(days=1)
+    assert latest_month_with_data(contract) == month_of(latest)
+
+
+def test_the_demo_telemetry_window_is_fixed_per_day():
+    class Version:
+        term_end = date(2025, 12, 31)
+        transition_start = date(2026, 1, 1)
+
+    term = (datetime(2025, 7, 29, 9, tzinfo=BEIJING), datetime(2025, 12, 31, 18, tzinfo=BEIJING))
+    morning = datetime(2026, 12, 3, 8, 5, tzinfo=BEIJING)
+    for now in (morning, morning + timedelta(hours=15)):
+        assert telemetry_window(Version, term, now) == (
+            term[0], datetime(2026, 12, 3, tzinfo=BEIJING))
+    Version.transition_start = None
+    assert telemetry_window(Version, term, morning) == term

@@ -18,7 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from govcloud.inventory.models import CloudHost
-from govcloud.kpi import presenters
+from govcloud.kpi import periods, presenters
 from govcloud.kpi.api import serializers as kpi_serializers
 from govcloud.kpi.engine import scorecard
 from govcloud.kpi.periods import Period
@@ -29,7 +29,7 @@ NOT_FOUND = OpenApiResponse(description="No such contract, or not yours to see."
 HOST_NOT_FOUND = OpenApiResponse(description="No such host, or not yours to see.")
 
 
-def _period(text: str, contract, default: Period) -> Period:
+def _period(text: str, contract, default) -> Period:
     """Read ``period``; a bad one is a 400 naming the problem."""
     try:
         return presenters.read_period({"period": text}, contract, default)
@@ -52,13 +52,14 @@ class KpiView(APIView):
         query = self.query_serializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         data = query.validated_data
-        contracts = presenters.kpi_contracts(request.user)
-        if "contract" in data:
-            contract = get_object_or_404(contracts, pk=data["contract"])
-        elif (contract := contracts.first()) is None:
+        scope = presenters.read_scope(request.user, {
+            "contract": data.get("contract"), "period": data.get("period", "")},
+            periods.latest_month_with_data)
+        if scope.contract is None:
             raise Http404("you work on no contract")
-        period = _period(data.get("period", ""), contract, presenters.this_month())
-        return contract, period, presenters.systems_seen_by(request.user, contract), data
+        if scope.period_errors:
+            raise serializers.ValidationError({"period": scope.period_errors})
+        return scope.contract, scope.period, scope.systems, data
 
 
 class ScorecardView(KpiView):
@@ -137,7 +138,8 @@ class HostUsageView(APIView):
         query = kpi_serializers.HostUsageQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         period = _period(query.validated_data.get("period", ""), host.system.contract,
-                         presenters.last_days(presenters.DEFAULT_HOST_DAYS))
+                         lambda: periods.latest_days_with_data(
+                             presenters.DEFAULT_HOST_DAYS, host))
         usage = presenters.host_usage(host, period)
         points = [{**vars(point), **{name: presenters.percent(getattr(point, name))
                                      for name in presenters.SERIES_PERCENTS}}

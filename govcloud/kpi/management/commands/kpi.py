@@ -1,6 +1,8 @@
 """``govcloud kpi scorecard --period 2025-10 [--json]``: every KPI of the contract with
 value, target and status; ``govcloud kpi usage --period 2025-10``: the monthly usage
-evaluation (idle, low and overloaded hosts with rightsizing)."""
+evaluation (idle, low and overloaded hosts with rightsizing). ``--as USERNAME`` gives them
+as that person sees them: their systems only, and no contract amount for the purchaser's
+staff and the vendors (docs/access.md)."""
 
 from __future__ import annotations
 
@@ -12,11 +14,14 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
+from govcloud.accounts.models import User
 from govcloud.contract.choices import KpiRule
 from govcloud.contract.models import Contract
+from govcloud.kpi import presenters
 from govcloud.kpi.engine import scorecard
 from govcloud.kpi.periods import parse_period
 from govcloud.kpi.usage import evaluate_usage
+from govcloud.lib.scoping import systems_in_scope
 
 PERIOD_HELP = "a month 2025-10, a quarter 2025-Q4, a year 2025, term, or 2025-07-29..2025-12-31"
 
@@ -50,26 +55,39 @@ class Command(BaseCommand):
                             help="the contract's code (needed when there are several)")
         common.add_argument("--period", required=True, help=PERIOD_HELP)
         common.add_argument("--json", dest="as_json", action="store_true", help="print JSON")
+        common.add_argument("--as", dest="as_user", metavar="USERNAME",
+                            help="as this person sees it (their systems only)")
         actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
         add = partial(actions.add_parser, parents=[common])
         add("scorecard", help="every KPI with value, target and status")
         add("usage", help="idle, low and overloaded hosts with rightsizing recommendations")
 
     def handle(self, *args, action, language=None, contract=None, period, as_json=False,
-               **options):
+               as_user=None, **options):
         with translation.override(language or translation.get_language() or "zh-hans"):
             chosen = find_contract(contract)
+            systems = self.systems_of(as_user, chosen) if as_user else None
             try:
                 parsed = parse_period(period, chosen)
             except ValidationError as error:
                 raise CommandError("; ".join(error.messages)) from None
             if action == "scorecard":
-                self.print_scorecard(chosen, parsed, as_json)
+                self.print_scorecard(chosen, parsed, as_json, systems)
             else:
-                self.print_usage(chosen, parsed, as_json)
+                self.print_usage(chosen, parsed, as_json, systems)
 
-    def print_scorecard(self, contract, period, as_json: bool) -> None:
-        card = scorecard(contract, period)
+    @staticmethod
+    def systems_of(username: str, contract):
+        """The systems ``username`` sees of the contract (None: all of it)."""
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            raise CommandError(f"no account named {username!r}")
+        if not presenters.kpi_contracts(user).filter(pk=contract.pk).exists():
+            raise CommandError(f"{username} does not read the KPIs of {contract.code}")
+        return systems_in_scope(user, contract)
+
+    def print_scorecard(self, contract, period, as_json: bool, systems=None) -> None:
+        card = scorecard(contract, period, systems=systems)
         if as_json:
             self.stdout.write(json.dumps(card.as_json(), ensure_ascii=False, indent=2))
             return
@@ -80,12 +98,12 @@ class Command(BaseCommand):
                 f"{row.unit:<4}  {KpiRule(row.rule).label} {_number(row.target):<10}  "
                 f"{row.status_label}")
 
-    def print_usage(self, contract, period, as_json: bool) -> None:
-        evaluation = evaluate_usage(contract, period)
+    def print_usage(self, contract, period, as_json: bool, systems=None) -> None:
+        evaluation = evaluate_usage(contract, period, systems=systems)
         rows = [{
             "host": item.host.name, "system": item.host.system.label,
             "finding": item.finding, "reason": item.reason,
-            "vcpu": item.host.vcpu, "memory_gb": item.host.memory_gb,
+            "vcpu": item.vcpu, "memory_gb": item.memory_gb,
             "suggested_vcpu": item.suggested_vcpu,
             "suggested_memory_gb": item.suggested_memory_gb,
             "cpu_mean": item.cpu_mean, "cpu_p95": item.cpu_p95,
