@@ -27,8 +27,7 @@ from govcloud.lib.roles import CONTRACT_WIDE_ROLES, SYSTEM_SCOPED_ROLES
 from govcloud.lib.scoping import systems_in_scope
 from govcloud.telemetry import figures
 from govcloud.telemetry.figures import Figures, GroupFigures, Outage, SeriesPoint
-from govcloud.telemetry.maintenance_filtersets import windows_seen_by
-from govcloud.telemetry.models import ServiceEndpoint
+from govcloud.telemetry.models import MaintenanceWindow, ServiceEndpoint
 
 #: The people of a contract read its KPIs; the platform administrators do not.
 KPI_ROLES = CONTRACT_WIDE_ROLES | SYSTEM_SCOPED_ROLES
@@ -225,8 +224,8 @@ def outage_rows(found: list[Outage]) -> list[dict]:
 
 def windows_of_period(user, contract, period: Period):
     """The maintenance windows the user sees that overlap the period."""
-    return (windows_seen_by(user).filter(contract=contract, starts_at__lt=period.end,
-                                         ends_at__gt=period.start)
+    return (MaintenanceWindow.objects.restrict(user)
+            .filter(contract=contract, starts_at__lt=period.end, ends_at__gt=period.start)
             .select_related("system").order_by("starts_at"))
 
 

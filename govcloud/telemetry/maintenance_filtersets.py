@@ -12,12 +12,6 @@ from govcloud.telemetry.choices import MaintenanceStatus
 from govcloud.telemetry.models import MaintenanceWindow
 
 
-def windows_seen_by(user, queryset=None):
-    """Return the maintenance windows ``user`` may see."""
-    queryset = MaintenanceWindow.objects.all() if queryset is None else queryset
-    return queryset.restrict(user)
-
-
 class MaintenanceWindowFilterSet(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=MaintenanceStatus.choices, label=_("Status"))
     contract = django_filters.ModelChoiceFilter(

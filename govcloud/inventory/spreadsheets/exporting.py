@@ -28,7 +28,7 @@ from govcloud.inventory.spreadsheets.columns import (
     service_columns,
     table_name,
 )
-from govcloud.lib.roles import CONTRACT_WIDE_ROLES
+from govcloud.lib.scoping import sees_whole_contract
 from govcloud.lib.sheets import write_rows
 
 ALLOCATION_HEADINGS = (
@@ -142,7 +142,7 @@ def export_workbook(contract: Contract, *, actor, request=None) -> bytes:
                _system_rows(systems))
     _add_sheet(workbook, table_name(HOSTS), [c.title for c in (*HOST_COLUMNS, *services)],
                _host_rows(hosts, services))
-    with_allocation = actor is None or actor.role in CONTRACT_WIDE_ROLES
+    with_allocation = actor is None or sees_whole_contract(actor)
     if with_allocation:
         _add_sheet(workbook, pgettext("spreadsheet sheet", "Allocation"),
                    [str(text) for text in ALLOCATION_HEADINGS],
