@@ -66,6 +66,8 @@ from govcloud.lib.views import (
 #: Roles that work with the inventory of a contract (the platform administrators do not).
 INVENTORY_ROLES = CONTRACT_WIDE_ROLES | SYSTEM_SCOPED_ROLES
 RECENT = 10
+#: Changes decided better with the host's usage in view (C-10): its size, its existence.
+USAGE_ADVISED_KINDS = frozenset({ChangeKind.RESIZE, ChangeKind.DECOMMISSION})
 #: An item this full of its contracted quantity is shown as nearly used up.
 NEARLY_FULL_PERCENT = 90
 #: From this share on, the bar of an item turns from "plenty" to "watch".
@@ -206,6 +208,7 @@ class ChangeRequestDetailView(RestrictedDetailView):
             waiting_for=changes.WORKFLOW.awaited(change.status),
             requested_rows=requested_rows(change, catalog),
             is_operation=change.kind in OPERATION_KINDS,
+            shows_usage=change.host_id is not None and change.kind in USAGE_ADVISED_KINDS,
             entries=_ledger_of(user, change_request=change),
             **self._allocation(change, catalog),
             **ChangeStepView.empty_forms(user, change),

@@ -9,4 +9,5 @@ urlpatterns = [
     path("systems/<int:pk>/figures/", views.SystemFiguresView.as_view(), name="kpi-system-figures"),
     path("hosts/<int:pk>/usage/", views.HostUsageView.as_view(), name="host-usage"),
     path("hosts/<int:pk>/figures/", views.HostFiguresView.as_view(), name="kpi-host-figures"),
+    path("hosts/<int:pk>/advice/", views.HostAdviceView.as_view(), name="kpi-host-advice"),
 ]

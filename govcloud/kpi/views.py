@@ -10,8 +10,10 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.views.generic import TemplateView
 
+from govcloud.inventory.choices import REQUESTER_ROLES
 from govcloud.inventory.models import ApplicationSystem, CloudHost
 from govcloud.kpi import periods, presenters
+from govcloud.kpi.advice import change_link, host_advice
 from govcloud.kpi.engine import scorecard, utilization_limit
 from govcloud.kpi.periods import Period
 from govcloud.kpi.usage import Finding, evaluate_usage
@@ -98,6 +100,9 @@ class UsageEvaluationView(KpiPageView):
     def figures(self, contract, period, systems) -> dict:
         evaluation = evaluate_usage(contract, period, systems=systems)
         rows = [presenters.evaluation_row(item) for item in evaluation.findings]
+        if self.request.user.role in REQUESTER_ROLES:  # they ask for changes (C-9)
+            for row in rows:
+                row["change_link"] = change_link(row, period.label)
         return {
             "evaluation": evaluation,
             "sections": presenters.evaluation_sections(rows, evaluation.rules,
@@ -171,3 +176,19 @@ class HostUsageView(RestrictedDetailView):
                        chart=presenters.series_chart(usage["points"], usage["hourly"]),
                        table=presenters.series_table(usage["points"], usage["hourly"]))
         return self.render_to_response(context)
+
+
+class HostAdviceView(RestrictedDetailView):
+    """A host's usage over its latest 30 days with data and the usage evaluation's finding:
+    the panel of a change request's page (loaded by htmx) where its resize is decided."""
+
+    model = CloudHost
+    queryset = CloudHost.objects.select_related("system__contract")
+    template_name = "kpi/_partials/host_advice.html"
+
+    def get(self, request, *args, **kwargs):
+        if request.user.role not in presenters.KPI_ROLES:
+            raise PermissionDenied("the KPIs are for the people of a contract")
+        self.object = host = self.get_object()
+        return self.render_to_response(self.get_context_data(object=host,
+                                                             **host_advice(host)))
