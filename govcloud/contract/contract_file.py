@@ -73,7 +73,8 @@ class ContractDocument:
 
     @property
     def code(self) -> str:
-        return self.data["identity"]["code"]
+        code: str = self.data["identity"]["code"]
+        return code
 
     @property
     def fingerprint(self) -> str:
@@ -93,7 +94,7 @@ _ContractLoader.yaml_implicit_resolvers = {
 }
 
 
-def _construct_decimal(loader: yaml.SafeLoader, node: yaml.Node) -> Decimal:
+def _construct_decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Decimal:
     text = loader.construct_scalar(node).replace("_", "")
     value = Decimal(text) if text.lower().lstrip("+-") not in {".inf", ".nan"} else None
     if value is None:
@@ -123,7 +124,8 @@ _ContractLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, 
 @cache
 def contract_schema() -> dict:
     """Return the JSON Schema of the contract file format."""
-    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    schema: dict = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    return schema
 
 
 def bundled_contract_path() -> Path:
@@ -191,37 +193,40 @@ def _field_path(parts: Any) -> str:
 
 def _describe(error: jsonschema.ValidationError) -> str:
     """Turn a schema error into a sentence a contract writer understands."""
-    value = error.instance
+    # Set on every error the validator reports (jsonschema types them as possibly unset).
+    value: Any = error.instance
+    schema: Any = error.schema
+    rule_value: Any = error.validator_value
     if error.validator == "required":
         missing = error.message.split("'")[1] if "'" in error.message else error.message
         return f"missing required field '{missing}'"
     if error.validator == "additionalProperties":
-        allowed = sorted(error.schema.get("properties", {}))
+        allowed = sorted(schema.get("properties", {}))
         extra = sorted(set(value) - set(allowed))
         return f"unknown field {', '.join(map(repr, extra))} (allowed: {', '.join(allowed)})"
     if error.validator == "type":
-        expected = error.validator_value
+        expected = rule_value
         expected = " or ".join(expected) if isinstance(expected, list) else expected
         return f"expected {expected}, got {value!r}"
     if error.validator in {"enum", "const"}:
-        allowed = error.validator_value
+        allowed = rule_value
         allowed = allowed if isinstance(allowed, list) else [allowed]
         return f"{value!r} is not one of: {', '.join(map(str, allowed))}"
     if error.validator in {"minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum"}:
         bounds = {"minimum": "at least", "exclusiveMinimum": "more than",
                   "maximum": "at most", "exclusiveMaximum": "less than"}
-        bound = f"{bounds[error.validator]} {error.validator_value}"
+        bound = f"{bounds[str(error.validator)]} {rule_value}"
         return f"{value!r} is out of range: must be {bound}"
-    if error.validator == "pattern" and error.validator_value == "\\S":
+    if error.validator == "pattern" and rule_value == "\\S":
         return "must not be blank"
     if error.validator == "pattern":
-        hint = error.schema.get("description", f"the pattern {error.validator_value}")
+        hint = schema.get("description", f"the pattern {rule_value}")
         return f"{value!r} is not in the expected form ({hint})"
-    if error.validator == "oneOf" and error.validator_value == [
+    if error.validator == "oneOf" and rule_value == [
         {"required": ["working_days"]}, {"required": ["days"]}
     ]:
         return "give exactly one of 'working_days' or 'days'"
-    if error.validator == "oneOf" and error.validator_value == [
+    if error.validator == "oneOf" and rule_value == [
         {"required": ["after"]}, {"required": ["before"]}
     ]:
         return "give either 'after' or 'before' (the events the deadline counts from)"
@@ -232,7 +237,7 @@ def _describe(error: jsonschema.ValidationError) -> str:
     if error.validator in {"minItems", "minLength", "minProperties"}:
         return "must not be empty"
     if error.validator == "maxLength":
-        return f"is longer than {error.validator_value} characters"
+        return f"is longer than {rule_value} characters"
     if error.validator == "maxProperties":
         return f"give one unit only, got {', '.join(value)}"
     if error.validator == "uniqueItems":
@@ -283,7 +288,7 @@ class _RuleChecker:
             return None
 
     def run(self) -> dict:
-        data = json.loads(json.dumps(self.raw, default=_plain))  # a deep copy we may rewrite
+        data: dict = json.loads(json.dumps(self.raw, default=_plain))  # a deep copy we may rewrite
         self.check_dates(data)
         self.check_money(data)
         self.check_payments(data)
@@ -382,7 +387,8 @@ class _RuleChecker:
             elif price is not None:
                 item["unit_price"] = str(price)
 
-    def check_unique(self, data: dict, section: str, key: str, ignore: set = frozenset()) -> None:
+    def check_unique(self, data: dict, section: str, key: str,
+                     ignore: frozenset[str] | set[str] = frozenset()) -> None:
         seen: dict[Any, int] = {}
         for index, item in enumerate(data.get(section, [])):
             value = item.get(key)

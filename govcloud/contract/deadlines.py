@@ -9,12 +9,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from govcloud.contract.choices import DeadlineAnchor
 from govcloud.lib.workdays import UnknownCalendarYear, add_working_days
+
+if TYPE_CHECKING:
+    from govcloud.contract.models import ContractVersion
 
 
 @dataclass(frozen=True)
@@ -27,7 +31,7 @@ class Deadline:
     problem: str = ""
 
 
-def known_dates(version) -> dict[str, date]:
+def known_dates(version: ContractVersion) -> dict[str, date]:
     """Return the dates a contract version fixes by itself."""
     return {
         DeadlineAnchor.SIGNING: version.signed_on,
@@ -36,14 +40,15 @@ def known_dates(version) -> dict[str, date]:
     }
 
 
-def resolve_deadline(rule: dict, version, events: dict[str, date] | None = None) -> Deadline:
+def resolve_deadline(rule: dict, version: ContractVersion,
+                     events: dict[str, date] | None = None) -> Deadline:
     """Return the date a rule falls due, counting from the last (or first) of its events.
 
     Where the official calendar of a year the count passes through is not known yet, the
     deadline has no date and ``problem`` says why: a guess would be wrong after 调休.
     """
     dates = {**known_dates(version), **(events or {})}
-    anchors = rule.get("after") or rule.get("before")
+    anchors: list[str] = rule.get("after") or rule.get("before") or []  # one of them (schema)
     missing = tuple(anchor for anchor in anchors if anchor not in dates)
     if missing:
         return Deadline(rule, None, missing)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -43,13 +43,19 @@ FORBIDDEN = re.compile(
 )
 
 
-class LimitedComposer:
+if TYPE_CHECKING:
+    _Loader = yaml.SafeLoader
+else:
+    _Loader = object
+
+
+class LimitedComposer(_Loader):
     """A YAML loader mixin that stops composing past ``MAX_DEPTH`` levels or ``MAX_NODES``
     expanded nodes, before anything is constructed."""
 
     _depth = 0
 
-    def compose_node(self, parent, index):
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
         self._depth += 1
         try:
             if self._depth > MAX_DEPTH:
@@ -60,7 +66,7 @@ class LimitedComposer:
         finally:
             self._depth -= 1
 
-    def compose_document(self):
+    def compose_document(self) -> yaml.Node | None:
         node = super().compose_document()
         if node is not None:
             _refuse_expansion(node)
@@ -152,6 +158,8 @@ def text_problem(text: str) -> str:
 def decimal_problem(value: Decimal) -> str:
     """Say why the database cannot hold ``value`` exactly; "" if it can."""
     _sign, digits, exponent = value.as_tuple()
+    if not isinstance(exponent, int):  # "n", "N" or "F": the loader turns these into None
+        return f"{value} is not a finite number"
     places = max(0, -exponent)
     whole_digits = len(digits) + exponent if value else 0
     if whole_digits > MAX_INTEGER_DIGITS:

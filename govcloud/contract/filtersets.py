@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import django_filters
+from django.db.models import QuerySet
 
 from govcloud.contract.models import (
     CatalogItem,
@@ -24,8 +27,8 @@ class VersionPartFilterSet(django_filters.FilterSet):
     version = django_filters.ModelChoiceFilter(queryset=visible_to_requester(ContractVersion))
 
     @property
-    def qs(self):
-        queryset = super().qs
+    def qs(self) -> QuerySet[Any]:
+        queryset: QuerySet[Any] = super().qs
         if not self.form.cleaned_data.get("version"):
             queryset = queryset.filter(version__is_current=True)
         return queryset

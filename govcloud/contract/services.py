@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 from django.db import transaction
 
@@ -25,10 +24,7 @@ from govcloud.contract.models import (
 )
 from govcloud.contract.signals import version_stored
 from govcloud.lib.integrity import integrity_tag
-
-#: Who loads a contract: a person (``accounts.User``, a layer above this app, so not named
-#: here) or None for the command line.
-Actor = Any
+from govcloud.lib.roles import Actor
 
 
 @dataclass

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.http import Http404
 from django.utils import timezone
 from django.views.generic import ListView
 
-from govcloud.contract.models import Contract
+from govcloud.contract.models import Contract, ContractVersion
 from govcloud.contract.services import key_dates, payment_deadlines, term_phase
 from govcloud.lib.integrity import IntegrityMismatch
+from govcloud.lib.scoping import sees_whole_contract
 from govcloud.lib.views import RestrictedDetailView, RestrictedMixin, object_or_404
 
 
@@ -21,9 +25,10 @@ class ContractDetailView(RestrictedDetailView):
 
     model = Contract
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         contract, user = self.object, self.request.user
+        whole_contract = sees_whole_contract(user)
         version = self.chosen_version(contract)
         try:
             version.check_integrity()
@@ -35,18 +40,18 @@ class ContractDetailView(RestrictedDetailView):
             version=version,
             versions=contract.versions.all(),
             phase=term_phase(version, today),
-            shows_whole_contract=user.is_contract_wide,
+            shows_whole_contract=whole_contract,
         )
         if version.is_current:
             context["systems"] = (
                 contract.systems.with_host_count().filter(listed_in_contract=True)
                 .restrict(user).select_related("vendor")
             )
-        elif user.is_contract_wide:
+        elif whole_contract:
             context["superseded_rows"] = [
                 row for row in version.document["systems"] if row.get("stored_as") != "merged"
             ]
-        if user.is_contract_wide:
+        if whole_contract:
             context.update(
                 payments=payment_deadlines(version),
                 key_dates=key_dates(version),
@@ -56,9 +61,12 @@ class ContractDetailView(RestrictedDetailView):
             )
         return context
 
-    def chosen_version(self, contract):
+    def chosen_version(self, contract: Contract) -> ContractVersion:
         number = self.request.GET.get("version")
         if number is None:
-            return contract.current_version
+            current = contract.current_version
+            if current is None:
+                raise Http404("the contract has no current version")
+            return current
         return object_or_404(contract.versions.all(), number, field="number",
                              message="no such version")

@@ -14,14 +14,18 @@ allocation ledger change only when a request is done; a failed request changes n
 from __future__ import annotations
 
 import ipaddress
+from datetime import datetime
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from govcloud.audit.services import record_event
+from govcloud.contract.models import Contract
 from govcloud.inventory.choices import (
     APPROVER_ROLES,
     EXECUTOR_ROLES,
@@ -47,6 +51,7 @@ from govcloud.inventory.models import (
     CloudHost,
     HostStatusChange,
 )
+from govcloud.lib.roles import Actor
 from govcloud.lib.second_factor import confirm_second_factor
 from govcloud.lib.workflow import Step, Workflow
 
@@ -96,7 +101,7 @@ WORKFLOW = Workflow(ChangeRequest, (
 OPEN_CHANGE_STATUSES = WORKFLOW.open_statuses()
 
 #: The kinds of change that fit a host in each status (a decommissioned host takes none).
-KINDS_BY_HOST_STATUS = {
+KINDS_BY_HOST_STATUS: dict[str, tuple[str, ...]] = {
     HostStatus.PROVISIONING: (ChangeKind.RESIZE, ChangeKind.STORAGE, ChangeKind.SERVICES,
                               ChangeKind.DECOMMISSION),
     HostStatus.RUNNING: (ChangeKind.RESIZE, ChangeKind.STORAGE, ChangeKind.SERVICES,
@@ -130,7 +135,7 @@ def _quantity(errors: dict, data: dict, field: str, *, minimum: int) -> int | No
 
 
 def _text(errors: dict, data: dict, field: str, *, required: bool) -> str:
-    value = data.get(field, "")
+    value: object = data.get(field, "")
     if not isinstance(value, str):
         errors[field] = _("Give text.")
         return ""
@@ -154,12 +159,15 @@ def _services(errors: dict, data: dict, rented: set[str]) -> list[str]:
     return sorted(set(value))
 
 
-def rented_meters(contract) -> set[str]:
-    return set(contract.current_version.catalogitems.values_list("meter", flat=True))
+def rented_meters(contract: Contract) -> set[str]:
+    version = contract.current_version
+    if version is None:  # a stored contract always has one (contract.services)
+        return set()
+    return set(version.catalogitems.values_list("meter", flat=True))
 
 
 def clean_requested(kind: str, system: ApplicationSystem, host: CloudHost | None,
-                    data) -> dict:
+                    data: object) -> dict:
     """Return the wanted values of a request of ``kind``, or refuse naming each field."""
     if kind not in ChangeKind.values:
         raise ValidationError({"kind": _("Unknown kind of change: %(kind)s.") % {"kind": kind}})
@@ -206,7 +214,7 @@ def _subscriptions(errors: dict, data: dict, rented: set[str]) -> dict[str, int]
         errors["subscriptions"] = _("Give at least one subscription and its new quantity.")
         return {}
     offered = [meter for meter in SYSTEM_METERS if meter in rented]
-    cleaned = {}
+    cleaned: dict[str, int] = {}
     for meter, quantity in wanted.items():
         if meter not in offered:
             errors["subscriptions"] = _(
@@ -214,14 +222,15 @@ def _subscriptions(errors: dict, data: dict, rented: set[str]) -> dict[str, int]
             ) % {"meter": meter, "offered": ", ".join(offered)}
             continue
         value = _quantity(errors, {meter: quantity}, meter, minimum=0)
-        if meter in errors:
+        if value is None:  # _quantity named the problem under the meter
             errors["subscriptions"] = f"{meter}: {errors.pop(meter)}"
         else:
             cleaned[meter] = value
     return cleaned
 
 
-def _check_target(errors: dict, kind: str, system, host) -> None:
+def _check_target(errors: dict, kind: str, system: ApplicationSystem,
+                  host: CloudHost | None) -> None:
     if kind not in HOST_KINDS:
         if host is not None:
             errors["host"] = _("This kind of change names no host.")
@@ -244,7 +253,7 @@ def planned_allocation(change: ChangeRequest) -> dict[str, int]:
     if change.kind in (ChangeKind.RESIZE, ChangeKind.STORAGE):
         deltas = {field: wanted[field] - getattr(host, field) for field in wanted}
     elif change.kind == ChangeKind.SERVICES:
-        before, after = set(host.services), set(wanted["services"])
+        before, after = set(_host_of(change).services), set(wanted["services"])
         deltas = {**{meter: 1 for meter in after - before},
                   **{meter: -1 for meter in before - after}}
     elif change.kind == ChangeKind.SUBSCRIPTION:
@@ -252,10 +261,17 @@ def planned_allocation(change: ChangeRequest) -> dict[str, int]:
         deltas = {meter: quantity - current.get(meter, 0)
                   for meter, quantity in wanted["subscriptions"].items()}
     elif change.kind == ChangeKind.DECOMMISSION:
-        deltas = {meter: -amount for meter, amount in host_meters(host).items()}
+        deltas = {meter: -amount for meter, amount in host_meters(_host_of(change)).items()}
     else:
         deltas = {}
     return {meter: delta for meter, delta in deltas.items() if delta}
+
+
+def _host_of(change: ChangeRequest) -> CloudHost:
+    """The host a change of a host acts on (``clean_requested`` made sure it names one)."""
+    if change.host is None:
+        raise ValidationError({"host": _("Choose the host to change.")})
+    return change.host
 
 
 def pending_allocation(change: ChangeRequest) -> dict[str, int]:
@@ -269,7 +285,8 @@ def pending_allocation(change: ChangeRequest) -> dict[str, int]:
 # --- moving a request -------------------------------------------------------------------
 
 
-def _event(action: str, change: ChangeRequest, actor, request, **details) -> None:
+def _event(action: str, change: ChangeRequest, actor: Actor, request: HttpRequest | None,
+           **details: Any) -> None:
     record_event(action, actor=actor, request=request, target=change,
                  details={"kind": change.kind, "system": change.system_id,
                           "host": change.host_id, "status": change.status, **details})
@@ -285,9 +302,10 @@ def _require_reasons(reason: str, risk_assessment: str, fallback_plan: str) -> d
     return {field: text.strip() for field, text in texts.items()}
 
 
-def create_change(*, actor, system: ApplicationSystem, kind: str, host: CloudHost | None = None,
-                  requested=None, reason: str = "", risk_assessment: str = "",
-                  fallback_plan: str = "", request=None) -> ChangeRequest:
+def create_change(*, actor: Actor, system: ApplicationSystem, kind: str,
+                  host: CloudHost | None = None, requested: object = None, reason: str = "",
+                  risk_assessment: str = "", fallback_plan: str = "",
+                  request: HttpRequest | None = None) -> ChangeRequest:
     """Write a draft of a change of one of the requester's systems."""
     if (actor.role not in REQUESTER_ROLES
             or not ApplicationSystem.objects.restrict(actor).filter(pk=system.pk).exists()):
@@ -303,8 +321,9 @@ def create_change(*, actor, system: ApplicationSystem, kind: str, host: CloudHos
     return change
 
 
-def update_draft(change: ChangeRequest, *, actor, requested, reason: str,
-                 risk_assessment: str, fallback_plan: str, request=None) -> ChangeRequest:
+def update_draft(change: ChangeRequest, *, actor: Actor, requested: object, reason: str,
+                 risk_assessment: str, fallback_plan: str,
+                 request: HttpRequest | None = None) -> ChangeRequest:
     """Change the values and texts of one's own draft; its kind, system and host stay."""
     WORKFLOW.check("edit", actor, change)
     cleaned = clean_requested(change.kind, change.system, change.host, requested or {})
@@ -315,8 +334,8 @@ def update_draft(change: ChangeRequest, *, actor, requested, reason: str,
     return change
 
 
-def submit_change(change: ChangeRequest, *, actor, second_factor: str = "",
-                  request=None) -> ChangeRequest:
+def submit_change(change: ChangeRequest, *, actor: Actor, second_factor: str = "",
+                  request: HttpRequest | None = None) -> ChangeRequest:
     """Send a draft to the purchaser admin; an operation needs the requester's second factor.
 
     The values are checked again against the host and the contract's headroom as they are
@@ -325,7 +344,7 @@ def submit_change(change: ChangeRequest, *, actor, second_factor: str = "",
     WORKFLOW.check("submit", actor, change)
     clean_requested(change.kind, change.system, change.host, change.requested)
     _refuse_beyond_headroom(change)
-    stamps = {"submitted_at": timezone.now()}
+    stamps: dict[str, Any] = {"submitted_at": timezone.now()}
     if change.kind in OPERATION_KINDS:
         if not confirm_second_factor(actor, second_factor):
             record_event("change.submit", actor=actor, request=request, target=change,
@@ -346,7 +365,8 @@ def _refuse_beyond_headroom(change: ChangeRequest) -> None:
         raise ValidationError({"requested": problems})
 
 
-def withdraw_change(change: ChangeRequest, *, actor, request=None) -> ChangeRequest:
+def withdraw_change(change: ChangeRequest, *, actor: Actor,
+                    request: HttpRequest | None = None) -> ChangeRequest:
     """Take back a request nobody has started to carry out."""
     WORKFLOW.check("withdraw", actor, change)
     with transaction.atomic():
@@ -355,8 +375,8 @@ def withdraw_change(change: ChangeRequest, *, actor, request=None) -> ChangeRequ
     return change
 
 
-def decide_change(change: ChangeRequest, *, actor, approve: bool, note: str = "",
-                  request=None) -> ChangeRequest:
+def decide_change(change: ChangeRequest, *, actor: Actor, approve: bool, note: str = "",
+                  request: HttpRequest | None = None) -> ChangeRequest:
     """Approve or reject a submitted request (the purchaser admin of its contract).
 
     An approval checks the headroom again: what was free at submission may be taken.
@@ -375,7 +395,8 @@ def decide_change(change: ChangeRequest, *, actor, approve: bool, note: str = ""
     return change
 
 
-def start_change(change: ChangeRequest, *, actor, request=None) -> ChangeRequest:
+def start_change(change: ChangeRequest, *, actor: Actor,
+                 request: HttpRequest | None = None) -> ChangeRequest:
     """Begin carrying out an approved request (a provider operator of its contract).
 
     An operation is started only once the requester's identity was confirmed (C-17).
@@ -402,8 +423,9 @@ def start_change(change: ChangeRequest, *, actor, request=None) -> ChangeRequest
     return change
 
 
-def finish_change(change: ChangeRequest, *, actor, succeeded: bool, note: str = "",
-                  ip_addresses=(), request=None) -> ChangeRequest:
+def finish_change(change: ChangeRequest, *, actor: Actor, succeeded: bool, note: str = "",
+                  ip_addresses: object = (),
+                  request: HttpRequest | None = None) -> ChangeRequest:
     """Record that a request in progress was done (and apply it) or failed (the operator).
 
     For a new host the operator gives the addresses the cloud assigned it.
@@ -413,34 +435,34 @@ def finish_change(change: ChangeRequest, *, actor, succeeded: bool, note: str = 
                    ip_addresses=ip_addresses, request=request)
 
 
-def clean_ip_addresses(kind: str, addresses) -> list[str]:
+def clean_ip_addresses(kind: str, addresses: Any) -> list[str]:
     """Return the addresses as a list of valid IPs, refusing them for other kinds."""
     if isinstance(addresses, str):
         addresses = addresses.replace(",", " ").replace(";", " ").split()
-    addresses = [str(address).strip() for address in addresses or () if str(address).strip()]
-    if addresses and kind != ChangeKind.NEW_HOST:
+    cleaned = [str(address).strip() for address in addresses or () if str(address).strip()]
+    if cleaned and kind != ChangeKind.NEW_HOST:
         raise ValidationError({"ip_addresses": _("Only a new host is given addresses.")})
-    for address in addresses:
+    for address in cleaned:
         try:
             ipaddress.ip_address(address)
         except ValueError:
             raise ValidationError({"ip_addresses": _("Not an IP address: %(address)s.")
                                    % {"address": address}}) from None
-    return addresses
+    return cleaned
 
 
-def _finish(change: ChangeRequest, *, actor, succeeded: bool, note: str, ip_addresses=(),
-            request=None) -> ChangeRequest:
+def _finish(change: ChangeRequest, *, actor: Actor, succeeded: bool, note: str,
+            ip_addresses: object = (), request: HttpRequest | None = None) -> ChangeRequest:
     note = (note or "").strip()
     if not succeeded and not note:
         raise ValidationError({"note": _("Say what went wrong.")})
-    ip_addresses = clean_ip_addresses(change.kind, ip_addresses)
+    addresses = clean_ip_addresses(change.kind, ip_addresses)
     moment = timezone.now()
     with transaction.atomic():
         WORKFLOW.move(change, "finish", ChangeStatus.DONE if succeeded else ChangeStatus.FAILED,
                       finished_by=actor, finished_at=moment, outcome_note=note)
         if succeeded:
-            applied = apply_change(change, actor=actor, at=moment, ip_addresses=ip_addresses)
+            applied = apply_change(change, actor=actor, at=moment, ip_addresses=addresses)
             ChangeRequest.objects.filter(pk=change.pk).update(applied=applied)
             change.applied = applied
         _event("change.finish", change, actor, request, applied=change.applied)
@@ -459,8 +481,8 @@ def collect_outcome(change: ChangeRequest) -> ChangeRequest:
     return _finish(change, actor=None, succeeded=outcome.succeeded, note=note)
 
 
-def verify_change(change: ChangeRequest, *, actor, note: str = "",
-                  request=None) -> ChangeRequest:
+def verify_change(change: ChangeRequest, *, actor: Actor, note: str = "",
+                  request: HttpRequest | None = None) -> ChangeRequest:
     """Confirm, as the requester, that the change done is what was asked for."""
     WORKFLOW.check("verify", actor, change)
     with transaction.atomic():
@@ -473,7 +495,8 @@ def verify_change(change: ChangeRequest, *, actor, note: str = "",
 # --- applying a done request ------------------------------------------------------------
 
 
-def apply_change(change: ChangeRequest, *, actor, at, ip_addresses=()) -> dict:
+def apply_change(change: ChangeRequest, *, actor: Actor, at: datetime,
+                 ip_addresses: list[str] | tuple[str, ...] = ()) -> dict:
     """Make the inventory and the ledger what a done request asked for; return what changed.
 
     Runs inside the transaction that marks the request done: a refusal of the ledger (the
@@ -495,16 +518,19 @@ def apply_change(change: ChangeRequest, *, actor, at, ip_addresses=()) -> dict:
     if deltas:
         record_allocation(change.contract, change.system, deltas, host=host, **ledger)
     if change.kind in (ChangeKind.RESIZE, ChangeKind.STORAGE, ChangeKind.SERVICES):
+        changed = _host_of(change)
         for field, value in wanted.items():
-            setattr(host, field, value)
-        host.save(update_fields=list(wanted))
-    status = {ChangeKind.DECOMMISSION: HostStatus.DECOMMISSIONED,
-              ChangeKind.STOP: HostStatus.STOPPED,
-              ChangeKind.START: HostStatus.RUNNING}.get(change.kind)
+            setattr(changed, field, value)
+        changed.save(update_fields=list(wanted))
+    statuses: dict[str, str] = {ChangeKind.DECOMMISSION: HostStatus.DECOMMISSIONED,
+                                ChangeKind.STOP: HostStatus.STOPPED,
+                                ChangeKind.START: HostStatus.RUNNING}
+    status = statuses.get(change.kind)
     if status:
-        host.status = status
-        host.save(update_fields=["status"])
-        HostStatusChange.objects.create(host=host, status=status, changed_at=at)
+        changed = _host_of(change)
+        changed.status = status
+        changed.save(update_fields=["status"])
+        HostStatusChange.objects.create(host=changed, status=status, changed_at=at)
     return {"allocation": deltas, "before": before}
 
 

@@ -7,8 +7,10 @@ is amended (the current version's quantities apply).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -20,10 +22,17 @@ from govcloud.contract.models import Contract
 from govcloud.inventory.choices import HostStatus
 from govcloud.inventory.models import (
     AllocationEntry,
+    ApplicationSystem,
+    ChangeRequest,
     CloudHost,
     HostStatusChange,
 )
+from govcloud.lib.roles import Actor, Person
 from govcloud.lib.scoping import systems_in_scope
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+    from django.db.models import QuerySet
 
 #: Meters a cloud host carries by its size (catalog items 1–4).
 HOST_SIZE_METERS = {
@@ -54,7 +63,8 @@ class ItemAllocation:
         return self.contracted - self.allocated
 
 
-def allocated_by_meter(contract: Contract, at: datetime | None = None, system=None) -> dict:
+def allocated_by_meter(contract: Contract, at: datetime | None = None,
+                       system: ApplicationSystem | None = None) -> dict[str, int]:
     """Return meter -> allocated quantity at ``at`` (now by default), for one system or all."""
     entries = AllocationEntry.objects.filter(contract=contract)
     if at is not None:
@@ -69,6 +79,8 @@ def contract_allocation(contract: Contract, at: datetime | None = None) -> list[
     """Return every catalog item of the current version with its allocation at ``at``."""
     allocated = allocated_by_meter(contract, at)
     version = contract.current_version
+    if version is None:  # a stored contract always has one (contract.services)
+        return []
     return [
         ItemAllocation(item.number, item.display_name, item.display_unit, item.meter,
                        item.quantity, allocated.get(item.meter, 0))
@@ -76,7 +88,8 @@ def contract_allocation(contract: Contract, at: datetime | None = None) -> list[
     ]
 
 
-def allocation_seen_by(user, contract: Contract, at: datetime | None = None):
+def allocation_seen_by(user: Person | AnonymousUser, contract: Contract,
+                       at: datetime | None = None) -> tuple[list[ItemAllocation], bool]:
     """Return (items, whole_contract): the allocation ``user`` may see at ``at``.
 
     Contract-wide roles see the contract's whole allocation; people scoped to systems see
@@ -95,7 +108,9 @@ def allocation_seen_by(user, contract: Contract, at: datetime | None = None):
     return [replace(item, allocated=totals.get(item.meter, 0)) for item in items], False
 
 
-def running_hosts(contract: Contract, at: datetime | None = None, systems=None) -> int:
+def running_hosts(contract: Contract, at: datetime | None = None,
+                  systems: QuerySet[ApplicationSystem] | Iterable[ApplicationSystem] | None = None
+                  ) -> int:
     """Count the contract's hosts (of ``systems`` only, if given) whose last status change
     up to ``at`` is running: one query, whatever the fleet's size."""
     moment = at or timezone.now()
@@ -113,7 +128,8 @@ def allocation_problems(contract: Contract, changes: dict[str, int]) -> list[str
 
     Each problem names the catalog item, the quantity asked and the headroom left.
     """
-    catalog = {item.meter: item for item in contract.current_version.catalogitems.all()}
+    version = contract.current_version
+    catalog = {item.meter: item for item in version.catalogitems.all()} if version else {}
     current = allocated_by_meter(contract)
     problems = []
     for meter, delta in changes.items():
@@ -141,8 +157,9 @@ def allocation_problems(contract: Contract, changes: dict[str, int]) -> list[str
 
 
 @transaction.atomic
-def record_allocation(contract: Contract, system, changes: dict[str, int], *, reason: str,
-                      actor=None, host: CloudHost | None = None, change_request=None,
+def record_allocation(contract: Contract, system: ApplicationSystem, changes: dict[str, int], *,
+                      reason: str, actor: Actor = None, host: CloudHost | None = None,
+                      change_request: ChangeRequest | None = None,
                       at: datetime | None = None) -> list[AllocationEntry]:
     """Record changes of a system's allocation, refusing any that would pass the contract.
 
@@ -174,11 +191,13 @@ def host_meters(host: CloudHost) -> dict[str, int]:
 
 
 @transaction.atomic
-def register_host(system, *, name: str, vcpu: int, memory_gb: int, reason: str,
-                  standard_storage_gb: int = 0, performance_storage_gb: int = 0,
-                  services=(), operating_system: str = "", ip_addresses=(),
-                  data_center: str = "", status: str = HostStatus.RUNNING, actor=None,
-                  change_request=None, at: datetime | None = None) -> CloudHost:
+def register_host(system: ApplicationSystem, *, name: str, vcpu: int, memory_gb: int,
+                  reason: str, standard_storage_gb: int = 0, performance_storage_gb: int = 0,
+                  services: Iterable[str] = (), operating_system: str = "",
+                  ip_addresses: Iterable[str] = (), data_center: str = "",
+                  status: str = HostStatus.RUNNING, actor: Actor = None,
+                  change_request: ChangeRequest | None = None,
+                  at: datetime | None = None) -> CloudHost:
     """Add a cloud host to a system and allocate what it takes, or refuse and add nothing."""
     unknown = set(services) - HOST_SERVICE_METERS
     if unknown:

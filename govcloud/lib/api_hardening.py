@@ -7,8 +7,14 @@ DRF can load it while its own modules are still loading.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.permissions import SAFE_METHODS, BasePermission
+
+if TYPE_CHECKING:
+    from rest_framework.request import Request
+    from rest_framework.views import APIView
 
 #: The most rows one API page returns, whatever ?limit= asks.
 MAX_PAGE_SIZE = 500
@@ -46,7 +52,8 @@ def _takes_input(method: str, operation: dict) -> bool:
     )
 
 
-def document_error_responses(result, generator, request, public):
+def document_error_responses(result: dict[str, Any], generator: Any, request: Any,
+                             public: bool) -> dict[str, Any]:
     """Add the 400, 403, 404 and 429 answers every operation can give to the schema.
 
     403: not signed in, sign-in unfinished (second factor, password change), not
@@ -79,8 +86,9 @@ class WriteRolesPermission(BasePermission):
 
     message = "this role may not change this"
 
-    def has_permission(self, request, view) -> bool:
+    def has_permission(self, request: Request, view: APIView) -> bool:
         if request.method in SAFE_METHODS:
             return True
         roles = getattr(view, "write_roles", None)
-        return roles is None or request.user.role in roles
+        user = request.user  # signed in: IsAuthenticated is checked first (settings)
+        return roles is None or (user.is_authenticated and user.role in roles)

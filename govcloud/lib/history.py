@@ -7,6 +7,8 @@ them and never rewritten. The queryset keeps ``restrict(user)``.
 
 from __future__ import annotations
 
+from typing import Any, NoReturn
+
 from django.db import models
 
 from govcloud.lib.scoping import RestrictedQuerySet
@@ -15,10 +17,10 @@ from govcloud.lib.scoping import RestrictedQuerySet
 class ImmutableQuerySet(RestrictedQuerySet):
     """Rows that are history: never updated, never deleted in bulk."""
 
-    def update(self, **kwargs):
+    def update(self, **kwargs: Any) -> NoReturn:
         raise ImmutableRecord(f"{self.model.__name__} rows are history and are never changed")
 
-    def delete(self):
+    def delete(self) -> NoReturn:
         raise ImmutableRecord(f"{self.model.__name__} rows are history and are never deleted")
 
 
@@ -34,10 +36,10 @@ class HistoryModel(models.Model):
     class Meta:
         abstract = True
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None and not self._state.adding:
             raise ImmutableRecord(f"{type(self).__name__} {self.pk} is history: never changed")
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise ImmutableRecord(f"{type(self).__name__} {self.pk} is history: never deleted")

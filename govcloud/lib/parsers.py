@@ -7,6 +7,9 @@ of levels; anything past the limit is refused as a bad request naming the limit.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import IO, Any
+
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
@@ -39,7 +42,8 @@ def too_deep() -> ParseError:
 class DepthLimitedJSONParser(JSONParser):
     """Parse a JSON body, refusing one nested deeper than ``MAX_JSON_DEPTH``."""
 
-    def parse(self, stream, media_type=None, parser_context=None):
+    def parse(self, stream: IO[Any], media_type: str | None = None,
+              parser_context: Mapping[str, Any] | None = None) -> Any:
         try:
             data = super().parse(stream, media_type, parser_context)
         except RecursionError:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, Protocol
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -33,3 +35,32 @@ PLATFORM_ADMIN_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.A
 SECOND_FACTOR_ROLES = PLATFORM_ADMIN_ROLES | frozenset(
     {Role.PURCHASER_ADMIN, Role.PROVIDER_OPERATOR, Role.PROVIDER_MANAGER}
 )
+
+
+class Person(Protocol):
+    """A signed-in person as the bottom layer sees them (``accounts.User`` is one): the
+    layers below ``accounts`` ask of a user only their role and what they are assigned to."""
+
+    @property
+    def pk(self) -> object: ...
+
+    @property
+    def is_authenticated(self) -> bool: ...
+
+    @property
+    def is_active(self) -> bool: ...
+
+    @property
+    def role(self) -> str: ...
+
+    @property
+    def contracts(self) -> models.Manager[Any]: ...
+
+    @property
+    def systems(self) -> models.Manager[Any]: ...
+
+
+#: Who takes a step, as the layers below ``accounts`` name them: an ``accounts.User`` (a
+#: layer above, so not importable there; the model fields it fills check it), or None for
+#: the system itself.
+Actor = Any

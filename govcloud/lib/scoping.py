@@ -22,18 +22,26 @@ roles of ``scope_roles`` see whole.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any, Protocol, Self, TypeVar, cast
+
 from django.db import models
 from django.db.models import Q
 
-from govcloud.lib.roles import CONTRACT_WIDE_ROLES, SYSTEM_SCOPED_ROLES, Role
+from govcloud.lib.roles import CONTRACT_WIDE_ROLES, SYSTEM_SCOPED_ROLES, Person, Role
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
 
 
-class RestrictedQuerySet(models.QuerySet):
-    def restrict(self, user) -> RestrictedQuerySet:
+ModelT = TypeVar("ModelT", bound=models.Model)
+
+
+class RestrictedQuerySet(models.QuerySet[ModelT]):
+    def restrict(self, user: Person | AnonymousUser | None) -> Self:
         """Return only the rows ``user`` may see."""
         if user is None or not user.is_authenticated or not user.is_active:
             return self.none()
-        model = self.model
+        model: Any = self.model  # its scope_* declarations are plain class attributes
         allowed_roles = getattr(model, "scope_roles", None)
         if allowed_roles is not None and user.role not in allowed_roles:
             return self.none()
@@ -63,7 +71,8 @@ class RestrictedQuerySet(models.QuerySet):
         return self.none()
 
     @staticmethod
-    def _contract_filter(contract_field: str | tuple[str, ...], contracts) -> Q:
+    def _contract_filter(contract_field: str | tuple[str, ...],
+                         contracts: models.QuerySet[Any, Any]) -> Q:
         """Match rows that reach one of the contracts by any of the model's paths."""
         paths = (contract_field,) if isinstance(contract_field, str) else contract_field
         condition = Q()
@@ -76,12 +85,30 @@ class RestrictedQuerySet(models.QuerySet):
 RestrictedManager = models.Manager.from_queryset(RestrictedQuerySet)
 
 
-def sees_whole_contract(user) -> bool:
+def visible_rows(model: type[models.Model],
+                 user: Person | AnonymousUser | None) -> RestrictedQuerySet:
+    """Return the rows of ``model`` that ``user`` may see, for code given any model.
+
+    Every model's one manager (``objects``) is built on ``RestrictedQuerySet``; the type of
+    a model class in general does not say so, hence the cast.
+    """
+    return cast(RestrictedQuerySet, model._default_manager.all()).restrict(user)
+
+
+class HasSystems(Protocol):
+    """A contract as the bottom layer sees it: the application systems it covers."""
+
+    @property
+    def systems(self) -> models.Manager[Any]: ...
+
+
+def sees_whole_contract(user: Person | AnonymousUser) -> bool:
     """Return whether ``user`` sees every system of the contracts they are assigned to."""
     return user.is_authenticated and user.role in CONTRACT_WIDE_ROLES
 
 
-def systems_in_scope(user, contract) -> models.QuerySet | None:
+def systems_in_scope(user: Person | AnonymousUser,
+                     contract: HasSystems) -> models.QuerySet[Any, Any] | None:
     """Return None when ``user`` sees the whole of ``contract``, else their systems of it.
 
     The one answer to "whole contract or only my systems": figures, exports and lists that

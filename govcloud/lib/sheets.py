@@ -10,7 +10,9 @@ export writes its cells through this module, so both guards hold everywhere.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from typing import TypeGuard
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.worksheet.worksheet import Worksheet
@@ -21,26 +23,29 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 REPLACEMENT_CHARACTER = "\ufffd"
 DATE_TIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
 DATE_FORMAT = "yyyy-mm-dd"
+#: What a cell holds: text, a number, a date or time, or nothing (what openpyxl writes).
+CellValue = str | int | float | Decimal | bool | datetime | date | time | timedelta | None
 
 
-def looks_like_formula(value: object) -> bool:
+def looks_like_formula(value: object) -> TypeGuard[str]:
     """Return whether a spreadsheet would take this value for a formula."""
     return isinstance(value, str) and value.startswith(FORMULA_STARTS)
 
 
-def printable(value: object) -> object:
+def printable(value: CellValue) -> CellValue:
     """Return the value with every character a workbook cannot hold replaced visibly."""
     if isinstance(value, str):
         return ILLEGAL_CHARACTERS_RE.sub(REPLACEMENT_CHARACTER, value)
     return value
 
 
-def csv_value(value: object) -> object:
+def csv_value(value: CellValue) -> CellValue:
     """Return a value for a CSV cell: formula-like text behind an apostrophe, as Excel does."""
     return "'" + value if looks_like_formula(value) else value
 
 
-def write_rows(sheet: Worksheet, rows: Iterable[Iterable[object]], *, first_row: int = 1) -> int:
+def write_rows(sheet: Worksheet, rows: Iterable[Iterable[CellValue]], *,
+               first_row: int = 1) -> int:
     """Write rows from ``first_row`` down and return the number of the row after the last.
 
     Formula-like text is stored as text with Excel's quote prefix (the cell-level "'"): the

@@ -11,18 +11,24 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import models
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
+from django.urls import URLPattern, path
 from django.utils.translation import gettext_lazy as _
-from django.views.generic.base import View
 
+from govcloud.lib.roles import Person
 from govcloud.lib.views import ObjectActionView
 from govcloud.lib.workflow import Workflow
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+    from django.views.generic import DetailView
 
 
 def add_errors(form: forms.Form, error: ValidationError) -> None:
@@ -66,7 +72,7 @@ class StepAction:
     message: Any
     form: type[StepForm] = StepForm
 
-    def message_for(self, obj, status_field: str = "status") -> Any:
+    def message_for(self, obj: models.Model, status_field: str = "status") -> Any:
         if isinstance(self.message, Mapping):
             return self.message[getattr(obj, status_field)]
         return self.message
@@ -78,7 +84,7 @@ class StepView(ObjectActionView):
 
     workflow: ClassVar[Workflow]
     actions: ClassVar[Mapping[str, StepAction]]
-    detail_view: ClassVar[type[View]]
+    detail_view: ClassVar[type[DetailView[Any]]]
     detail_url: ClassVar[str]
     detail_template: ClassVar[str]
     step: str = ""
@@ -88,14 +94,14 @@ class StepView(ObjectActionView):
         return self.workflow.step(self.step).roles
 
     @classmethod
-    def urls(cls, route: str, name: str) -> list:
+    def urls(cls, route: str, name: str) -> list[URLPattern]:
         """One route per step: ``{route}<step>/`` named ``{name}-<step>``; ``route`` holds
         ``<int:pk>``."""
         return [path(f"{route}{step}/", cls.as_view(step=step), name=f"{name}-{step}")
                 for step in cls.actions]
 
     @classmethod
-    def empty_forms(cls, user, obj) -> dict[str, Any]:
+    def empty_forms(cls, user: Person | AnonymousUser, obj: models.Model) -> dict[str, Any]:
         """``can_<step>`` and an unbound ``<step>_form`` for every step of the table, for
         the object's page; the ones ``user`` may not take now are False and absent."""
         allowed = {step.name for step in cls.workflow.steps_for(user, obj)}
@@ -106,20 +112,20 @@ class StepView(ObjectActionView):
                 context[f"{name}_form"] = action.form(prefix=name)
         return context
 
-    def post(self, request, *args, **kwargs):
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         self.object = obj = self.get_object()
         action = self.actions[self.step]
         form = action.form(request.POST, prefix=self.step)
         if form.is_valid():
             try:
                 action.service(obj, actor=request.user, request=request, **form.arguments())
-            except ValidationError as error:
-                add_errors(form, error)
+            except ValidationError as refusal:
+                add_errors(form, refusal)
             else:
                 messages.success(request, action.message_for(obj, self.workflow.status_field))
                 return redirect(self.detail_url, pk=obj.pk)
         for error in form.non_field_errors():
-            messages.error(request, error)  # shown even where the form itself is not
+            messages.error(request, str(error))  # shown even where the form itself is not
         obj.refresh_from_db()
         page = self.detail_view(request=request, kwargs=self.kwargs, object=obj)
         context = page.get_context_data(object=obj)

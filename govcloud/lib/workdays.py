@@ -28,7 +28,7 @@ class UnknownCalendarYear(ValueError):
 def is_working_day(day: date) -> bool:
     """Return whether the day is an official working day, 调休 weekends included."""
     try:
-        return chinese_calendar.is_workday(day)
+        return bool(chinese_calendar.is_workday(day))
     except NotImplementedError:
         raise UnknownCalendarYear(day) from None
 

@@ -15,12 +15,21 @@ given, and the user's visibility through ``restrict()``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from govcloud.lib.roles import Person
+from govcloud.lib.scoping import visible_rows
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+ModelT = TypeVar("ModelT", bound=models.Model)
 
 
 @dataclass(frozen=True)
@@ -68,30 +77,38 @@ class Workflow:
     @property
     def statuses(self) -> list[str]:
         """Every status of the model, in the order of its choices."""
-        return [value for value, _label in self.model._meta.get_field(self.status_field).choices]
+        status = cast("models.Field[Any, Any]", self.model._meta.get_field(self.status_field))
+        return [value for value, _label in status.choices or ()]
 
     @property
     def roles(self) -> frozenset[str]:
         """Every role that takes some step."""
         return frozenset().union(*(step.roles for step in self.steps))
 
-    def _status(self, obj) -> str:
-        return getattr(obj, self.status_field)
+    def _status(self, obj: models.Model) -> str:
+        status: str = getattr(obj, self.status_field)
+        return status
 
-    def _is_author(self, user, obj) -> bool:
-        return getattr(obj, f"{self.author_field}_id", None) == user.pk
+    def _is_author(self, user: Person, obj: models.Model) -> bool:
+        author: object = getattr(obj, f"{self.author_field}_id", None)
+        return author == user.pk
 
-    def _in_time(self, step: Step, obj, now=None) -> bool:
-        return step.before is None or getattr(obj, step.before) > (now or timezone.now())
+    def _in_time(self, step: Step, obj: models.Model, now: datetime | None = None) -> bool:
+        if step.before is None:
+            return True
+        deadline: datetime = getattr(obj, step.before)
+        return deadline > (now or timezone.now())
 
-    def permits(self, name: str, user, obj, *, now=None) -> bool:
+    def permits(self, name: str, user: Person | AnonymousUser, obj: models.Model, *,
+                now: datetime | None = None) -> bool:
         """Whether ``user`` may take the step on ``obj`` now, ``obj`` being visible to them."""
         step = self.step(name)
         return (user.is_authenticated and user.role in step.roles
                 and (not step.own or self._is_author(user, obj))
                 and step.starts_from(self._status(obj)) and self._in_time(step, obj, now))
 
-    def steps_for(self, user, obj, *, now=None) -> list[Step]:
+    def steps_for(self, user: Person | AnonymousUser, obj: models.Model, *,
+                  now: datetime | None = None) -> list[Step]:
         """The steps ``user`` may take on ``obj`` now."""
         return [step for step in self.steps if self.permits(step.name, user, obj, now=now)]
 
@@ -104,11 +121,12 @@ class Workflow:
         """The statuses in which someone still has a step that moves the object on."""
         return frozenset(status for status in self.statuses if self.awaited(status))
 
-    def queue_steps(self, user) -> list[Step]:
+    def queue_steps(self, user: Person) -> list[Step]:
         """The steps that move objects on and that ``user``'s role takes: their queue."""
         return [step for step in self.steps if step.awaits is not None and user.role in step.roles]
 
-    def waiting_for(self, user, queryset, step: Step | None = None):
+    def waiting_for(self, user: Person, queryset: models.QuerySet[ModelT],
+                    step: Step | None = None) -> models.QuerySet[ModelT]:
         """The objects of ``queryset`` that wait for ``user`` to take ``step`` (any step of
         their queue when None). Statuses and roles from the table, authorship and time as
         filters, so a queue is one query whatever its size."""
@@ -124,7 +142,7 @@ class Workflow:
             wanted |= condition
         return queryset.filter(wanted)
 
-    def check(self, name: str, user, obj) -> Step:
+    def check(self, name: str, user: Person, obj: models.Model) -> Step:
         """Refuse, before anything is read or written, someone who may not take the step.
 
         Role, authorship and visibility are checked here (PermissionDenied with the step's
@@ -132,26 +150,27 @@ class Workflow:
         it, so of two people acting at once only one succeeds.
         """
         step = self.step(name)
-        visible = type(obj).objects.restrict(user).filter(pk=obj.pk).exists()
+        visible = visible_rows(type(obj), user).filter(pk=obj.pk).exists()
         if (user.role not in step.roles or not visible
                 or (step.own and not self._is_author(user, obj))):
             raise PermissionDenied(step.refusal)
         return step
 
-    def require_status(self, name: str, obj) -> None:
+    def require_status(self, name: str, obj: models.Model) -> None:
         """Refuse a step that records without moving when the object's status forbids it."""
         step = self.step(name)
         if not step.starts_from(self._status(obj)) or not self._in_time(step, obj):
             raise self._status_error(obj, step)
 
-    def move(self, obj, name: str, to: str | None = None, **stamps):
+    def move(self, obj: ModelT, name: str, to: str | None = None, **stamps: Any) -> ModelT:
         """Move ``obj`` by the step to ``to`` (its only target by default) in one
         conditional UPDATE; refuse, naming the status now, when it is no longer possible."""
         step = self.step(name)
         target = to if to is not None else step.targets[0]
         if target not in step.targets:
             raise ValueError(f"step {name} does not lead to {target}")
-        rows = type(obj).objects.filter(pk=obj.pk, **{f"{self.status_field}__in": step.sources})
+        rows = type(obj)._default_manager.filter(
+            pk=obj.pk, **{f"{self.status_field}__in": step.sources})
         if step.before:
             rows = rows.filter(**{f"{step.before}__gt": timezone.now()})
         if not rows.update(**{self.status_field: target}, **stamps):
@@ -160,7 +179,7 @@ class Workflow:
         obj.refresh_from_db()
         return obj
 
-    def _status_error(self, obj, step: Step) -> ValidationError:
+    def _status_error(self, obj: models.Model, step: Step) -> ValidationError:
         noun = self.model._meta.verbose_name
         if step.starts_from(self._status(obj)) and not self._in_time(step, obj):
             return ValidationError({self.status_field: _(

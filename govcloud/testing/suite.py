@@ -1,4 +1,4 @@
-"""Run the whole test suite: ruff, then pytest on SQLite and on PostgreSQL.
+"""Run the whole test suite: ruff, mypy, then pytest on SQLite and on PostgreSQL.
 
 ``python -m govcloud.testing.suite [pytest arguments]`` is what ``scripts/test`` runs.
 PostgreSQL is a cluster of its own on a free port, started and stopped here. The two
@@ -156,6 +156,9 @@ def progress_report(passes: list[Pass], processes: dict, elapsed: float) -> str:
 def main(pytest_arguments: list[str]) -> int:
     python = sys.executable
     results = {"ruff": run([python, "-m", "ruff", "check", "."])}
+    # The files it checks are listed in pyproject.toml ([tool.mypy]); it ends on one line:
+    # "Success: no issues found in N source files" or "Found N errors in M files".
+    results["mypy"] = run([python, "-m", "mypy"])
     pytest = [python, "-m", "pytest", *pytest_arguments]
     with TemporaryPostgres() as url, tempfile.TemporaryDirectory() as directory:
         passes = [Pass("pytest on SQLite", pytest),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from argparse import ArgumentParser
 from functools import partial
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone, translation
@@ -20,7 +21,7 @@ class Command(BaseCommand):
     help = "Load, check, list and show service contracts."
     leave_locale_alone = True
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         common = ArgumentParser(add_help=False)
         common.add_argument("--language", choices=["zh-hans", "en"], help="default: zh-hans")
         actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -32,11 +33,12 @@ class Command(BaseCommand):
         show.add_argument("contract", nargs="?", help="the contract's id or code")
         show.add_argument("--contract-version", type=int, help="an older version's number")
 
-    def handle(self, *args, action, language=None, **options):
+    def handle(self, *args: Any, action: str, language: str | None = None,
+               **options: Any) -> None:
         with translation.override(language or translation.get_language() or "zh-hans"):
             getattr(self, f"handle_{action}")(**options)
 
-    def handle_load(self, file, **options):
+    def handle_load(self, file: str, **options: Any) -> None:
         try:
             result = load_contract(file)
         except ContractFileError as error:
@@ -47,7 +49,7 @@ class Command(BaseCommand):
         for finding in result.findings:
             self.stdout.write(f"  ! {finding_text(finding)}")
 
-    def handle_check(self, file, **options):
+    def handle_check(self, file: str, **options: Any) -> None:
         try:
             document = read_contract_file(file)
         except ContractFileError as error:
@@ -56,16 +58,19 @@ class Command(BaseCommand):
         for finding in document.findings:
             self.stdout.write(f"  ! {finding_text(finding)}")
 
-    def handle_list(self, **options):
+    def handle_list(self, **options: Any) -> None:
         for contract in Contract.objects.all():
             version = contract.current_version
+            if version is None:  # stored contracts always have one (services.store_contract)
+                continue
             self.stdout.write(
                 f"{contract.pk:>4}  {contract.code:<24} v{version.number}  "
                 f"{version.term_start} – {version.term_end}  "
                 f"{format_yuan(version.total_including_tax):>16}  {version.title}\n"
             )
 
-    def handle_show(self, contract=None, contract_version=None, **options):
+    def handle_show(self, contract: str | None = None, contract_version: int | None = None,
+                    **options: Any) -> None:
         version = contract_version
         chosen = self._find_contract(contract)
         versions = chosen.versions.all()
