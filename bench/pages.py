@@ -167,7 +167,11 @@ class Server:
              str(threads), "--timeout", "300", "--log-level", "warning"],
             cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT,
             start_new_session=True)
-        self.wait_ready()
+        try:
+            self.wait_ready()
+        except BaseException:
+            self.stop()
+            raise
 
     def wait_ready(self, timeout: float = 60) -> None:
         import requests
@@ -177,9 +181,9 @@ class Server:
             if self.process.poll() is not None:
                 raise RuntimeError(f"gunicorn stopped; see {self.log.name}")
             try:
-                requests.get(f"{self.base}/login/", timeout=2)
+                requests.get(f"{self.base}/login/", timeout=timeout)
                 return
-            except requests.ConnectionError:
+            except requests.RequestException:  # not listening yet, or a worker starting
                 time.sleep(0.2)
         raise RuntimeError(f"gunicorn not ready after {timeout} s")
 
@@ -290,6 +294,7 @@ def summary(label: str, rows: list[tuple], goal: float) -> None:
 def run(arguments) -> None:
     from govcloud.testing.postgres import TemporaryPostgres
 
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # so that finally stops it all
     work = Path(tempfile.mkdtemp(prefix="govcloud-pages-"))
     postgres = None
     try:
