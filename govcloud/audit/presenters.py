@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from govcloud.lib.roles import Role
 
 #: Every action the code records, by its code. A code missing here is shown as it is.
 ACTION_LABELS = {
-    "auth.login": gettext_lazy("Signed in"),
-    "auth.logout": gettext_lazy("Signed out"),
+    "auth.login": pgettext_lazy("audit action", "Signed in"),
+    "auth.logout": pgettext_lazy("audit action", "Signed out"),
     "auth.login_failed": gettext_lazy("Sign-in failed"),
     "auth.second_factor": gettext_lazy("Second factor"),
     "account.bootstrap": gettext_lazy("Administrator created at installation"),
@@ -67,10 +67,10 @@ DETAIL_LABELS = {
     "enrolled": gettext_lazy("Authenticator newly enrolled"),
     "username": gettext_lazy("User name tried"),
     "role": gettext_lazy("Role"),
-    "from": gettext_lazy("From"),
-    "to": gettext_lazy("To"),
-    "before": gettext_lazy("Before"),
-    "after": gettext_lazy("After"),
+    "from": pgettext_lazy("audit detail", "From"),
+    "to": pgettext_lazy("audit detail", "To"),
+    "before": pgettext_lazy("audit detail", "Before"),
+    "after": pgettext_lazy("audit detail", "After"),
     "reason": gettext_lazy("Reason"),
     "contracts": gettext_lazy("Contracts"),
     "systems": gettext_lazy("Application systems"),

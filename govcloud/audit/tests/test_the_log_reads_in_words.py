@@ -34,6 +34,7 @@ def test_the_log_lists_actions_as_words_in_chinese_and_english(cast, client_for,
     client = client_for(cast.audit_admin)
     chinese = page(client, "/audit/", "zh-hans")
     assert "第二重身份验证" in chinese and ">auth.second_factor<" not in chinese
+    assert ">登录<" in chinese and "登录时间" not in chinese  # the action, not a column
     english = page(client, "/audit/", "en")
     assert ">Second factor<" in english
 
