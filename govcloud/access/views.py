@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.generic import FormView
 
 from govcloud.access import services
@@ -91,10 +91,11 @@ class AccessStepView(StepView):
     detail_template = "access/accessrequest_detail.html"
     actions = {
         "decide": StepAction(services.decide_access, {
-            AccessStatus.APPROVED: _lazy("The request is approved."),
-            AccessStatus.REFUSED: _lazy("The request is refused.")}, DecisionForm),
-        "revoke": StepAction(services.revoke_access, _lazy("The access is revoked."), NoteForm),
-        "use": StepAction(services.record_access_use, _lazy("The use is recorded."),
+            AccessStatus.APPROVED: gettext_lazy("The request is approved."),
+            AccessStatus.REFUSED: gettext_lazy("The request is refused.")}, DecisionForm),
+        "revoke": StepAction(services.revoke_access, gettext_lazy("The access is revoked."),
+                             NoteForm),
+        "use": StepAction(services.record_access_use, gettext_lazy("The use is recorded."),
                           AccessUseForm),
     }
 

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.generic import ListView, TemplateView
 from django.views.generic.detail import SingleObjectMixin
 
@@ -395,20 +395,22 @@ class ChangeStepView(StepView):
     detail_url = "change-request-detail"
     detail_template = "inventory/changerequest_detail.html"
     actions = {
-        "submit": StepAction(changes.submit_change, _lazy(
+        "submit": StepAction(changes.submit_change, gettext_lazy(
             "The request is submitted to the purchaser admin."), SubmitForm),
-        "withdraw": StepAction(changes.withdraw_change, _lazy("The request is withdrawn.")),
+        "withdraw": StepAction(changes.withdraw_change,
+                               gettext_lazy("The request is withdrawn.")),
         "decide": StepAction(changes.decide_change, {
-            ChangeStatus.APPROVED: _lazy("The request is approved."),
-            ChangeStatus.REJECTED: _lazy("The request is rejected.")}, DecisionForm),
-        "start": StepAction(changes.start_change, _lazy(
+            ChangeStatus.APPROVED: gettext_lazy("The request is approved."),
+            ChangeStatus.REJECTED: gettext_lazy("The request is rejected.")}, DecisionForm),
+        "start": StepAction(changes.start_change, gettext_lazy(
             "The change is started; mark it done or failed when it is.")),
         "finish": StepAction(changes.finish_change, {
-            ChangeStatus.DONE: _lazy("The change is done; the inventory and the ledger are "
-                                     "updated."),
-            ChangeStatus.FAILED: _lazy("The change is recorded as failed; nothing changed.")},
-            FinishForm),
-        "verify": StepAction(changes.verify_change, _lazy("The change is verified."), NoteForm),
+            ChangeStatus.DONE: gettext_lazy(
+                "The change is done; the inventory and the ledger are updated."),
+            ChangeStatus.FAILED: gettext_lazy(
+                "The change is recorded as failed; nothing changed.")}, FinishForm),
+        "verify": StepAction(changes.verify_change, gettext_lazy("The change is verified."),
+                             NoteForm),
     }
 
 

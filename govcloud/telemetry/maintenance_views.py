@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.generic import FormView
 
 from govcloud.lib.step_views import StepAction, StepView, add_errors
@@ -103,9 +103,10 @@ class MaintenanceStepView(StepView):
     detail_template = "telemetry/maintenance_detail.html"
     actions = {
         "decide": StepAction(maintenance.decide_window, {
-            MaintenanceStatus.APPROVED: _lazy("The maintenance is approved; it is left out of "
-                                              "availability."),
-            MaintenanceStatus.REJECTED: _lazy("The maintenance is rejected.")},
+            MaintenanceStatus.APPROVED: gettext_lazy(
+                "The maintenance is approved; it is left out of availability."),
+            MaintenanceStatus.REJECTED: gettext_lazy("The maintenance is rejected.")},
             MaintenanceDecisionForm),
-        "cancel": StepAction(maintenance.cancel_window, _lazy("The maintenance is cancelled.")),
+        "cancel": StepAction(maintenance.cancel_window,
+                             gettext_lazy("The maintenance is cancelled.")),
     }
