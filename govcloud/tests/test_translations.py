@@ -56,3 +56,13 @@ def test_the_catalog_holds_every_string_of_the_code(tmp_path):
     regenerated = catalog_entries(copy / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po")
     missing = sorted(set(regenerated) - set(catalog_entries(CATALOG)))
     assert not missing, f"run makemessages and translate: {missing}"
+
+
+def test_no_module_hides_a_translated_string_behind_an_alias():
+    """makemessages finds ``_``, ``gettext``, ``gettext_lazy``, ``pgettext`` and their kin by
+    name: a string marked through another alias (``gettext_lazy as _lazy``) never reaches
+    the catalog and shows in English."""
+    alias = re.compile(r"import [^\n]*\b(?:n|p|np)?gettext(?:_lazy|_noop)? as (?!_\b)(\w+)")
+    hidden = [f"{path.relative_to(PACKAGE)}: {name}" for path in PACKAGE.rglob("*.py")
+              for name in alias.findall(path.read_text(encoding="utf-8"))]
+    assert not hidden, hidden
