@@ -26,6 +26,7 @@ from datetime import datetime
 from decimal import Decimal
 from functools import cached_property
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -317,7 +318,10 @@ def judged_period(kpi, period: Period, contract) -> Period:
     """The period a KPI is judged on: a yearly promise over a shorter period is judged on
     its year to date."""
     if kpi.per == "year" and not period.is_whole_year:
-        return periods.year_to_date(period, contract)
+        try:
+            return periods.year_to_date(period, contract)
+        except ValidationError:
+            return period  # no day of its year to date lies inside the service: no data
     return period
 
 

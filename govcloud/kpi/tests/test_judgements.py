@@ -131,3 +131,12 @@ def test_the_figures_panel_of_another_vendors_host_is_not_found(cast, english_cl
     assert client.get(f"/systems/{cast.system_a2.pk}/figures/").status_code == 404
     assert english_client_for(cast.outsider).get(
         f"/hosts/{cast.host_a1.pk}/figures/").status_code == 404
+
+
+def test_a_range_before_the_service_has_no_year_to_date_and_no_error(cast):
+    out = StringIO()
+    call_command("kpi", "scorecard", "--period", "2025-01-01..2025-01-31", "--contract",
+                 cast.contract_a.code, "--json", stdout=out)
+    rows = {row["number"]: row for row in json.loads(out.getvalue())}
+    assert rows["availability"]["status"] == "no_data"
+    assert rows["availability"]["value"] is None
