@@ -27,6 +27,8 @@ def test_the_source_page_shows_the_end_of_the_simulated_window(cast, client_for)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     html = client.get(reverse("telemetry-source-detail", args=[source.pk])).content.decode()
     assert "2025-10-03 06:00" in html
+    listing = client.get(reverse("telemetry-source-list")).content.decode()
+    assert "<th>Name</th>" in listing and "2025-10-03 06:00" in listing
 
 
 def test_an_earlier_window_does_not_move_the_stamp_back(cast):
