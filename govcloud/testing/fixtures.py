@@ -20,8 +20,10 @@ from __future__ import annotations
 
 import copy
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from itertools import groupby
+from typing import Any
 
 import pytest
 from django.db import transaction
@@ -47,50 +49,83 @@ def needs_committed_data(item: pytest.Item) -> bool:
     return bool(COMMITTED_DATA_FIXTURES & set(getattr(item, "fixturenames", ())))
 
 
-class ModuleCast:
-    """One module's cast, held in a transaction that is open until it is closed."""
+class HeldBuild:
+    """What a build made, inside a transaction left open for the tests that read it.
 
-    def __init__(self) -> None:
-        self.cast: Cast | None = None
+    The tests run in savepoints inside that transaction; ``close`` rolls it all back. It
+    serves the tests whose fixtures include ``fixture``, and is rolled back before the
+    first test that does not (see ``pytest_runtest_setup``).
+    """
+
+    def __init__(self, fixture: str) -> None:
+        self.fixture = fixture
+        self.built: Any = None
         self._atomic: transaction.Atomic | None = None
 
     @property
     def is_open(self) -> bool:
         return self._atomic is not None
 
-    def open(self) -> None:
+    def open(self, build: Callable[[], Any]) -> None:
         self._atomic = transaction.atomic()
         self._atomic.__enter__()
         try:
-            self.cast = build_cast()
+            self.built = build()
         except BaseException:
             self.close()
             raise
 
     def close(self) -> None:
-        """Roll the cast back; the tests of the module that ran are done with it."""
         if self._atomic is not None:
             transaction.set_rollback(True)
             self._atomic.__exit__(None, None, None)
             self._atomic = None
 
 
-#: The module cast that is open now (at most one) and the test being set up.
-_open_casts: list[ModuleCast] = []
+#: The builds held open now, outermost first, and the test being set up.
+_held_builds: list[HeldBuild] = []
 _current_item: list[pytest.Item] = []
+
+
+@contextmanager
+def held_build(fixture: str, build: Callable[[], Any], django_db_blocker) -> Iterator[HeldBuild]:
+    """Hold what ``build`` makes for the tests that ask for ``fixture``, then roll it back.
+
+    For the body of a module- or package-scoped fixture named ``fixture``. Nothing is built
+    when the first test to ask needs committed data: it could not run inside the build's
+    transaction.
+    """
+    held = HeldBuild(fixture)
+    with django_db_blocker.unblock():
+        if not (_current_item and needs_committed_data(_current_item[0])):
+            held.open(build)
+            _held_builds.append(held)
+        try:
+            yield held
+        finally:
+            held.close()
+            if held in _held_builds:
+                _held_builds.remove(held)
+
+
+def takes(item: pytest.Item, fixture: str) -> bool:
+    return fixture in getattr(item, "fixturenames", ())
 
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item: pytest.Item) -> None:
-    """Before a test that does not take the module's cast, roll the cast back.
+    """Before a test that does not read a held build, or needs committed data, roll the
+    build back (and any held inside it).
 
-    Such tests run after the module's ``cast`` tests only if they need committed data
-    (see ``pytest_collection_modifyitems``), and those must not find an open transaction.
+    Within a module such tests run before the ``cast`` tests, unless they need committed
+    data (see ``pytest_collection_modifyitems``); those must not find an open transaction.
     """
     _current_item[:] = [item]
-    if needs_committed_data(item) or "module_cast" not in getattr(item, "fixturenames", ()):
-        for held in list(_open_casts):
-            held.close()
+    for index, held in enumerate(_held_builds):
+        if needs_committed_data(item) or not takes(item, held.fixture):
+            for inner in reversed(_held_builds[index:]):
+                inner.close()
+            break
 
 
 @pytest.hookimpl(trylast=True)
@@ -102,26 +137,17 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     def place(item: pytest.Item) -> int:
         if needs_committed_data(item):
             return 2
-        return 1 if "module_cast" in getattr(item, "fixturenames", ()) else 0
+        return 1 if takes(item, "module_cast") else 0
 
     runs = groupby(items, key=lambda item: id(getattr(item, "module", None)))
     items[:] = [item for _, run in runs for item in sorted(run, key=place)]
 
 
 @pytest.fixture(scope="module")
-def module_cast(django_db_setup, django_db_blocker) -> Iterator[ModuleCast]:
+def module_cast(django_db_setup, django_db_blocker) -> Iterator[HeldBuild]:
     """The module's cast, built when its first test that asks for ``cast`` starts."""
-    held = ModuleCast()
-    with django_db_blocker.unblock():
-        if not (_current_item and needs_committed_data(_current_item[0])):
-            held.open()
-            _open_casts.append(held)
-        try:
-            yield held
-        finally:
-            held.close()
-            if held in _open_casts:
-                _open_casts.remove(held)
+    with held_build("module_cast", build_cast, django_db_blocker) as held:
+        yield held
 
 
 def reloaded(cast: Cast) -> Cast:
@@ -139,11 +165,11 @@ def reloaded(cast: Cast) -> Cast:
     return fresh
 
 
-def cast_for(item: pytest.Item, module_cast: ModuleCast) -> Cast:
+def cast_for(item: pytest.Item, module_cast: HeldBuild) -> Cast:
     """Return the module's cast with objects of the test's own, or, for a test that needs
     committed data, a cast of its own."""
     if module_cast.is_open:
-        return reloaded(module_cast.cast)
+        return reloaded(module_cast.built)
     if needs_committed_data(item):
         return build_cast()
     pytest.fail(f"{item.nodeid}: the module's cast was rolled back for a test that needs "
