@@ -195,12 +195,21 @@ def year_to_date(period: Period, contract=None) -> Period:
 
 
 def latest_month_with_data(contract, systems=None, now: datetime | None = None,
-                           hosts=None) -> Period:
+                           hosts=None, min_days: int = 1) -> Period:
     """The month of the latest day with telemetry of the contract, of ``systems`` or of
-    ``hosts`` (up to today): where the KPI pages open. This month when there is none."""
+    ``hosts`` (up to today): where the KPI pages open. The month before when the latest
+    has fewer than ``min_days`` days yet and that one has data; this month when there is
+    no data at all."""
     latest = figures.last_day_with_data(contract, systems, hosts,
                                         until=timezone.localdate(now))
-    return month_of(latest) if latest is not None else this_month(now)
+    if latest is None:
+        return this_month(now)
+    month = month_of(latest)
+    if latest.day < min_days:
+        before = month.first - timedelta(days=1)
+        if figures.last_day_with_data(contract, systems, hosts, until=before) is not None:
+            return month_of(before)
+    return month
 
 
 def latest_days_with_data(days: int, host, now: datetime | None = None) -> Period:

@@ -36,6 +36,7 @@ from django.utils.translation import gettext as _
 from govcloud.inventory.choices import HostStatus
 from govcloud.inventory.ledger import contract_allocation
 from govcloud.inventory.models import CloudHost
+from govcloud.kpi import periods
 from govcloud.kpi.engine import utilization_limit
 from govcloud.kpi.periods import Period
 from govcloud.telemetry import figures
@@ -63,6 +64,13 @@ class Finding:
 
 def rules() -> dict:
     return {**DEFAULT_RULES, **getattr(settings, "GOVCLOUD_USAGE_RULES", {})}
+
+
+def usage_opening(contract, systems=None) -> Period:
+    """Where the evaluation opens: the latest month with data, or the month before while
+    the latest has fewer days than a host needs to be evaluated."""
+    return periods.latest_month_with_data(contract, systems,
+                                          min_days=rules()["min_days_observed"])
 
 
 @dataclass

@@ -16,7 +16,7 @@ from govcloud.kpi import periods, presenters
 from govcloud.kpi.advice import change_link, host_advice
 from govcloud.kpi.engine import scorecard, utilization_limit
 from govcloud.kpi.periods import Period
-from govcloud.kpi.usage import Finding, evaluate_usage
+from govcloud.kpi.usage import Finding, evaluate_usage, usage_opening
 from govcloud.lib.views import RestrictedDetailView
 from govcloud.telemetry import figures
 
@@ -93,9 +93,11 @@ class DashboardView(KpiPageView):
 
 
 class UsageEvaluationView(KpiPageView):
-    """The monthly usage evaluation; the latest month with data when no period is named."""
+    """The monthly usage evaluation; the latest month with enough days of data to evaluate
+    a host when no period is named."""
 
     template_name = "kpi/usage_evaluation.html"
+    opening = staticmethod(usage_opening)
 
     def figures(self, contract, period, systems) -> dict:
         evaluation = evaluate_usage(contract, period, systems=systems)

@@ -22,7 +22,7 @@ from govcloud.kpi import periods, presenters
 from govcloud.kpi.api import serializers as kpi_serializers
 from govcloud.kpi.engine import scorecard
 from govcloud.kpi.periods import Period
-from govcloud.kpi.usage import evaluate_usage
+from govcloud.kpi.usage import evaluate_usage, usage_opening
 from govcloud.telemetry import figures
 
 NOT_FOUND = OpenApiResponse(description="No such contract, or not yours to see.")
@@ -41,6 +41,8 @@ class KpiView(APIView):
     """A KPI endpoint: only the people of a contract may read it."""
 
     query_serializer = kpi_serializers.KpiQuerySerializer
+    #: The period when none is named: the latest month with data.
+    opening = staticmethod(periods.latest_month_with_data)
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
@@ -54,7 +56,7 @@ class KpiView(APIView):
         data = query.validated_data
         scope = presenters.read_scope(request.user, {
             "contract": data.get("contract"), "period": data.get("period", "")},
-            periods.latest_month_with_data)
+            self.opening)
         if scope.contract is None:
             raise Http404("you work on no contract")
         if scope.period_errors:
@@ -100,6 +102,8 @@ class AvailabilityView(KpiView):
 
 
 class UsageEvaluationView(KpiView):
+    opening = staticmethod(usage_opening)
+
     @extend_schema(parameters=[kpi_serializers.KpiQuerySerializer], responses={
         200: kpi_serializers.UsageEvaluationSerializer, 404: NOT_FOUND})
     def get(self, request):

@@ -6,11 +6,13 @@ figures panel of the system and host pages."""
 from __future__ import annotations
 
 import json
+from datetime import date
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
 
+from govcloud.kpi.tests.rollups import fill
 from govcloud.kpi.tests.test_pages import row_of, section
 
 pytestmark = pytest.mark.django_db
@@ -140,3 +142,15 @@ def test_a_range_before_the_service_has_no_year_to_date_and_no_error(cast):
     rows = {row["number"]: row for row in json.loads(out.getvalue())}
     assert rows["availability"]["status"] == "no_data"
     assert rows["availability"]["value"] is None
+
+
+def test_the_usage_evaluation_skips_a_latest_month_too_young_to_evaluate(
+        cast, october, english_client_for):
+    """Two days of November are enough for the dashboard, not for a host to be evaluated
+    (7 days): the evaluation opens on October."""
+    fill(cast.host_a1, date(2025, 11, 1), 2)
+    client = english_client_for(cast.purchaser_admin)
+    assert client.get("/kpi/").context["period"].label == "2025-11"
+    assert client.get("/kpi/usage/").context["period"].label == "2025-10"
+    body = client.get("/api/kpi/usage-evaluation/").json()
+    assert body["period"]["label"] == "2025-10" and body["hosts_evaluated"] == 4
