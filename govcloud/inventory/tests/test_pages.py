@@ -123,6 +123,7 @@ def test_the_system_admin_reads_a_system_but_none_of_its_operations(cast, client
     client = client_for(cast.system_admin)
     html = get(client, f"/systems/{cast.system_a1.pk}/")
     assert cast.host_a1.name not in html and 'id="ledger"' not in html
+    assert 'id="hosts"' not in html and 'id="figures"' not in html and "/kpi/" not in html
     assert status_of(client, f"/hosts/{cast.host_a1.pk}/") == 404
 
 
