@@ -10,7 +10,7 @@ pytest_plugins = ["govcloud.testing.fixtures", "govcloud.testing.monitoring"]
 
 
 def pytest_configure(config):
-    """Hash test passwords quickly: the cast signs up a dozen people for every test."""
+    """Hash test passwords quickly: the cast signs up a dozen people for every module."""
     from django.conf import settings
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
