@@ -19,6 +19,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Case, F, QuerySet, When
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -99,6 +100,16 @@ WORKFLOW = Workflow(ChangeRequest, (
 ))
 #: Statuses in which a request still waits for someone.
 OPEN_CHANGE_STATUSES = WORKFLOW.open_statuses()
+#: The stamp of the moment a request entered each open status: how long it has waited.
+ENTERED_AT = {S.DRAFT: "created_at", S.SUBMITTED: "submitted_at", S.APPROVED: "decided_at",
+              S.IN_PROGRESS: "started_at", S.DONE: "finished_at"}
+
+
+def with_waiting_since(queryset: QuerySet[ChangeRequest]) -> QuerySet[ChangeRequest]:
+    """Give each request ``waiting_since``, when it entered its status (open ones)."""
+    return queryset.annotate(waiting_since=Case(
+        *[When(status=status, then=F(stamp)) for status, stamp in ENTERED_AT.items()],
+        default=F("created_at")))
 
 #: The kinds of change that fit a host in each status (a decommissioned host takes none).
 KINDS_BY_HOST_STATUS: dict[str, tuple[str, ...]] = {

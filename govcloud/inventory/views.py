@@ -438,11 +438,12 @@ class ChangeQueueView(RestrictedMixin, ListView):
 
     @staticmethod
     def sections(visible, user) -> list[dict]:
-        workflow, nothing = changes.WORKFLOW, _("Nothing waits.")
+        workflow, nothing = changes.WORKFLOW, _("Nothing is waiting here.")
+        visible = changes.with_waiting_since(visible)
         sections = []
         for step in workflow.queue_steps(user):
-            rows = workflow.waiting_for(user, visible, step).order_by("created_at", "pk")
-            sections.append({"key": step.name, "title": step.label, "rows": list(rows),
+            rows = workflow.waiting_for(user, visible, step)
+            sections.append({"key": step.name, "title": step.label, "rows": rows,
                              "empty": nothing})
         others = visible.filter(status__in=list(changes.OPEN_CHANGE_STATUSES)).exclude(
             pk__in=workflow.waiting_for(user, visible).values("pk"))
@@ -451,7 +452,11 @@ class ChangeQueueView(RestrictedMixin, ListView):
         else:  # a draft is its author's until submitted
             others = others.exclude(status=ChangeStatus.DRAFT)
         sections.append({"key": "others", "title": _("Open requests waiting for others"),
-                         "rows": list(others.order_by("created_at", "pk")), "empty": nothing})
+                         "rows": others, "empty": nothing})
+        for section in sections:
+            section["rows"] = list(section["rows"].order_by("waiting_since", "pk"))
+            for change in section["rows"]:
+                change.waiting_for = workflow.awaited(change.status)
         return sections
 
 

@@ -19,7 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import URLPattern, path
+from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from govcloud.lib.roles import Person
@@ -56,7 +56,8 @@ class DecisionForm(StepForm):
     """Approve or reject, by the button pressed (``decision=approve``), with a note."""
 
     note = forms.CharField(label=_("Decision note"), required=False, max_length=2000,
-                           widget=forms.Textarea(attrs={"rows": 2}))
+                           widget=forms.Textarea(attrs={"rows": 2}),
+                           help_text=_("Required when you reject or refuse."))
 
     def arguments(self) -> dict[str, Any]:
         return {"note": self.cleaned_data["note"],
@@ -129,5 +130,8 @@ class StepView(ObjectActionView):
         obj.refresh_from_db()
         page = self.detail_view(request=request, kwargs=self.kwargs, object=obj)
         context = page.get_context_data(object=obj)
-        context.update({f"can_{self.step}": True, f"{self.step}_form": form})
+        # The address is the step's, which takes no GET: the language switch goes back to
+        # the object's page.
+        context.update({f"can_{self.step}": True, f"{self.step}_form": form,
+                        "page_url": reverse(self.detail_url, kwargs={"pk": obj.pk})})
         return render(request, self.detail_template, context, status=400)

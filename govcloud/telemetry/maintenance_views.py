@@ -45,6 +45,7 @@ class MaintenanceDetailView(RestrictedDetailView):
         window = self.object
         context.update(
             has_started=window.starts_at <= timezone.now(),
+            has_ended=window.ends_at <= timezone.now(),
             counts=window.status == MaintenanceStatus.APPROVED,
             **MaintenanceStepView.empty_forms(self.request.user, window),
         )

@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from govcloud.inventory import changes
 from govcloud.inventory.choices import ChangeKind, ChangeStatus, HostStatus
 from govcloud.inventory.ledger import record_allocation
 from govcloud.inventory.models import AllocationEntry, ApplicationSystem, ChangeRequest, CloudHost
@@ -90,15 +91,17 @@ def status_of(client, url: str) -> int:
 @pytest.mark.parametrize("url", LIST_PAGES)
 def test_every_list_page_opens_for_the_people_of_a_contract(cast, client_for, url):
     for name in (*CONTRACT_PEOPLE, "outsider"):
-        assert status_of(client_for(getattr(cast, name)), url) == 200, name
+        person = getattr(cast, name)
+        # The queue is for those who take a step of a change request: not the supervisor.
+        takes_steps = url != "/inventory/changes/queue/" or person.role in changes.WORKFLOW.roles
+        assert status_of(client_for(person), url) == (200 if takes_steps else 403), name
 
 
 def test_the_platform_administrators_see_no_allocation(cast, client_for):
     for name in PLATFORM_ADMINS:
         client = client_for(getattr(cast, name))
-        assert status_of(client, "/inventory/allocation/") == 403, name
-        assert cast.host_a1.name not in get(client, "/inventory/ledger/")
-        assert cast.host_a1.name not in get(client, "/inventory/changes/queue/")
+        for url in ("/inventory/allocation/", "/inventory/ledger/", "/inventory/changes/queue/"):
+            assert status_of(client, url) in (403, 404), (name, url)
 
 
 def detail_pages(cast) -> dict[str, str]:
@@ -307,19 +310,20 @@ def test_the_queue_shows_each_role_what_waits_for_it(cast, client_for):
         status=ChangeStatus.APPROVED, decided_at=timezone.now())
     link = 'href="/inventory/changes/{}/"'.format
     admin = get(client_for(cast.purchaser_admin), "/inventory/changes/queue/")
-    assert "Waiting for your decision" in admin
+    assert "Requests to decide" in admin
     assert link(submitted.pk) in queue_section(admin, "decide")
-    assert link(approved.pk) in queue_section(admin, "start")
+    assert link(approved.pk) in queue_section(admin, "others")
     operator = get(client_for(cast.provider_operator), "/inventory/changes/queue/")
     assert 'id="queue-decide"' not in operator
     assert link(approved.pk) in queue_section(operator, "start")
-    assert link(submitted.pk) not in operator
+    assert link(submitted.pk) in queue_section(operator, "others")
+    assert link(submitted.pk) not in queue_section(operator, "start")
     staff = get(client_for(cast.purchaser_staff), "/inventory/changes/queue/")
     assert link(submitted.pk) in queue_section(staff, "others")
     assert link(approved.pk) not in staff
     vendor_b = get(client_for(cast.vendor_b), "/inventory/changes/queue/")
     assert link(approved.pk) in queue_section(vendor_b, "others")
-    drafts = queue_section(vendor_b, "drafts")
+    drafts = queue_section(vendor_b, "submit")
     assert link(ChangeRequest.objects.get(system=cast.system_a2, reason="cast").pk) in drafts
 
 
@@ -374,3 +378,35 @@ def test_the_ledger_names_who_recorded_an_entry_as_people_know_them(cast, client
                       actor=cast.provider_operator)
     html = get(client_for(cast.purchaser_admin), "/inventory/ledger/")
     assert "孙运维" in html and "开通 VPN" in html
+
+
+def test_the_queue_says_how_long_and_for_whom_each_request_waits(cast, client_for):
+    now = timezone.now()
+    made_long_ago = ChangeRequest.objects.create(
+        contract=cast.contract_a, system=cast.system_a2, host=cast.host_a2,
+        kind=ChangeKind.RESIZE, requested={"vcpu": 8, "memory_gb": 8}, reason="早建晚批",
+        risk_assessment="小", fallback_plan="回退", created_by=cast.vendor_b,
+        status=ChangeStatus.IN_PROGRESS, started_at=now - timedelta(hours=1))
+    ChangeRequest.objects.filter(pk=made_long_ago.pk).update(
+        created_at=now - timedelta(days=30))
+    waiting_longer = ChangeRequest.objects.create(
+        contract=cast.contract_a, system=cast.system_a2, host=cast.host_a2,
+        kind=ChangeKind.STORAGE, requested={"standard_storage_gb": 200}, reason="晚建早批",
+        risk_assessment="小", fallback_plan="回退", created_by=cast.vendor_b,
+        status=ChangeStatus.IN_PROGRESS, started_at=now - timedelta(days=2))
+    client = client_for(cast.provider_operator)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = queue_section(get(client, "/inventory/changes/queue/"), "finish")
+    first = html.index(f"/inventory/changes/{waiting_longer.pk}/")
+    assert first < html.index(f"/inventory/changes/{made_long_ago.pk}/")
+    started = timezone.localtime(waiting_longer.started_at).strftime("%Y-%m-%d %H:%M")
+    assert started in html and "the provider to finish it" in html
+
+
+def test_a_refused_step_sends_the_language_switch_back_to_the_page(cast, client_for):
+    change = ChangeRequest.objects.get(system=cast.system_a1, reason="cast")
+    response = client_for(cast.purchaser_admin).post(
+        f"/inventory/changes/{change.pk}/decide/", {"decision": "reject", "decide-note": ""})
+    assert response.status_code == 400
+    assert f'name="next" type="hidden" value="/inventory/changes/{change.pk}/"' in (
+        response.content.decode())

@@ -174,3 +174,12 @@ def test_another_tenants_window_is_not_found(cast, client_for):
     assert outsider.post(f"/maintenance/{ours.pk}/decide/",
                          {"decision": "approve"}).status_code == 404
     assert PLATFORM_TITLE not in outsider.get("/maintenance/").content.decode()
+
+
+def test_a_window_that_is_over_says_so(cast, client_for):
+    now = timezone.now()
+    window = MaintenanceWindow.objects.create(
+        contract=cast.contract_a, title="已结束的维护", starts_at=now - timedelta(hours=3),
+        ends_at=now - timedelta(hours=1), announced_by=cast.provider_operator)
+    page = client_for(cast.purchaser_admin).get(f"/maintenance/{window.pk}/").content.decode()
+    assert "The window is over" in page and "The window has started" not in page
