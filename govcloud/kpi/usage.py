@@ -197,11 +197,21 @@ def _quiet(chosen: dict, peaks: Peaks) -> tuple[bool, bool]:
 
 def _classify(chosen: dict, limit: float, cpu_p95, memory_p95, peaks: Peaks, low_days: int,
               days: int) -> tuple[str | None, str]:
-    if (cpu_p95 or 0) > limit or (memory_p95 or 0) > limit:
+    cpu_over, memory_over = (cpu_p95 or 0) > limit, (memory_p95 or 0) > limit
+    if cpu_over or memory_over:
+        values = {"cpu": (cpu_p95 or 0) * 100, "memory": (memory_p95 or 0) * 100,
+                  "limit": limit * 100}
+        if cpu_over and memory_over:
+            return Finding.OVERLOADED, _(
+                "The 95th percentile of hourly CPU (%(cpu).1f %%) and of memory "
+                "(%(memory).1f %%) are above %(limit).0f %%.") % values
+        if cpu_over:
+            return Finding.OVERLOADED, _(
+                "The 95th percentile of hourly CPU is %(cpu).1f %%, above %(limit).0f %% "
+                "(memory %(memory).1f %%).") % values
         return Finding.OVERLOADED, _(
-            "95th percentile of hourly CPU %(cpu).1f %%, memory %(memory).1f %%: above "
-            "%(limit).0f %%.") % {"cpu": (cpu_p95 or 0) * 100,
-                                  "memory": (memory_p95 or 0) * 100, "limit": limit * 100}
+            "The 95th percentile of hourly memory is %(memory).1f %%, above %(limit).0f %% "
+            "(CPU %(cpu).1f %%).") % values
     quiet, network_quiet = _quiet(chosen, peaks)
     figures_text = {"cpu": (peaks.cpu or 0) * 100, "memory": (peaks.memory or 0) * 100}
     if quiet and network_quiet:
@@ -212,9 +222,9 @@ def _classify(chosen: dict, limit: float, cpu_p95, memory_p95, peaks: Peaks, low
     needed = math.ceil(chosen["low_days_per_14"] * days / 14)
     if low_days >= needed or quiet:
         reason = _(
-            "Daily CPU at most %(rule).0f %% on %(low)s of %(days)s days (the rule: "
-            "%(needed)s).") % {"rule": chosen["low_daily_cpu_percent"], "low": low_days,
-                               "days": days, "needed": needed}
+            "Daily CPU at most %(rule).0f %% on %(low)s of %(days)s days; the rule flags "
+            "%(needed)s or more.") % {"rule": chosen["low_daily_cpu_percent"], "low": low_days,
+                                      "days": days, "needed": needed}
         if quiet:
             reason += " " + _(
                 "The busiest hour's CPU was %(cpu).1f %% and memory %(memory).1f %%; network "
