@@ -26,7 +26,7 @@ from itertools import groupby
 from typing import Any
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Model
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -71,6 +71,10 @@ class HeldBuild:
         self._atomic.__enter__()
         try:
             self.built = build()
+            # Fire PostgreSQL's deferred foreign-key checks of the build now, in the outer
+            # transaction: else each test's teardown (Django checks constraints there)
+            # fires them again inside its savepoint, whose rollback queues them anew.
+            connection.check_constraints()
         except BaseException:
             self.close()
             raise
