@@ -145,10 +145,16 @@ def test_the_request_form_names_the_field_of_each_error(cast, client_for, settin
     assert "Window end: The window must end after it starts." in html
 
 
-@pytest.mark.parametrize("role", ["vendor_a", "purchaser_staff", "supervisor", "audit_admin"])
+@pytest.mark.parametrize("role", ["vendor_a", "purchaser_staff", "supervisor"])
 def test_the_request_form_sends_non_providers_back_to_the_list(cast, client_for, role):
     response = client_for(getattr(cast, role)).get("/access/new/")
     assert response.status_code == 302 and response["Location"] == "/access/"
+
+
+def test_the_access_pages_are_not_the_audit_admins(cast, client_for):
+    client = client_for(cast.audit_admin)
+    assert client.get("/access/new/").status_code == 404
+    assert client.get("/access/").status_code == 404
 
 
 def test_the_api_refuses_writes_by_read_only_roles_and_hides_other_tenants(cast, client_for,
