@@ -103,7 +103,7 @@ def test_a_resize_from_the_form_to_verified_in_the_browser(open_as, cast):
     admin.goto(f"{admin.base_url}/inventory/changes/queue/")
     expect(admin.locator("#queue-decide")).to_contain_text(host.name)
     admin.click(f"#queue-decide a[href='/inventory/changes/{change.pk}/'] >> nth=0")
-    admin.fill("#id_decision-note", "同意，请在晚间窗口实施")
+    admin.fill("#id_decide-note", "同意，请在晚间窗口实施")
     admin.click("button[name=decision][value=approve]")
     admin.wait_for_load_state()
     change.refresh_from_db()
