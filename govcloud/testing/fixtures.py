@@ -112,6 +112,11 @@ def held_build(fixture: str, build: Callable[[], Any], django_db_blocker) -> Ite
                 _held_builds.remove(held)
 
 
+#: The fixtures that hold a build open over several tests: the module's cast, and the
+#: bundled demo of govcloud/demo/tests (package-scoped, shared by test_demo and test_fleet).
+HELD_FIXTURES = ("module_cast", "held_demo")
+
+
 def takes(item: pytest.Item, fixture: str) -> bool:
     return fixture in getattr(item, "fixturenames", ())
 
@@ -134,14 +139,15 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Run a module's tests that do not take its cast before those that do, so that they
-    find the database as they expect it (without the cast, or with a ``fresh_cast`` of
-    the same names), and those that need committed data last, as pytest-django does."""
+    """Run a module's tests that do not take a held build (its cast, the demo) before those
+    that do, so that they find the database as they expect it (without the cast, or with a
+    ``fresh_cast`` of the same names) and do not roll the build back under the tests after
+    them; and those that need committed data last, as pytest-django does."""
 
     def place(item: pytest.Item) -> int:
         if needs_committed_data(item):
             return 2
-        return 1 if takes(item, "module_cast") else 0
+        return 1 if any(takes(item, fixture) for fixture in HELD_FIXTURES) else 0
 
     runs = groupby(items, key=lambda item: id(getattr(item, "module", None)))
     items[:] = [item for _, run in runs for item in sorted(run, key=place)]
