@@ -64,8 +64,9 @@ def test_the_contracts_other_readers_are_refused(who, cast, client_for, source):
                                  "security_admin", "audit_admin"])
 def test_the_other_roles_are_refused_and_learn_of_no_object(who, cast, client_for, source):
     client = page(client_for, getattr(cast, who))
-    assert client.get("/telemetry/sources/").status_code == 403
-    assert client.get("/telemetry/endpoints/").status_code == 403
+    # The platform administrators' role pages leave these out: a 404, like any page not theirs.
+    assert client.get("/telemetry/sources/").status_code in (403, 404)
+    assert client.get("/telemetry/endpoints/").status_code in (403, 404)
     assert client.get(f"/telemetry/sources/{source.pk}/").status_code == 404
 
 
@@ -134,7 +135,7 @@ def test_the_simulator_is_not_offered(operator):
 def test_a_token_is_issued_with_its_secret_on_the_answer_only(cast, operator, source):
     response = operator.post(f"/telemetry/sources/{source.pk}/tokens/", {"name": "亦庄采集器"})
     assert response.status_code == 200
-    assert response["Cache-Control"] == "no-store"
+    assert "no-store" in response["Cache-Control"].split(", ")
     secret = re.search(r"<code>(gcp_[^<]+)</code>", response.content.decode()).group(1)
     token = authenticate_secret(secret)
     assert token is not None and token.name == "亦庄采集器"
