@@ -54,7 +54,8 @@ WORKFLOW = Workflow(AccessRequest, (
     Step("revoke", gettext_lazy("Grants to revoke"), frozenset({A.APPROVED}), (A.REVOKED,),
          frozenset({Role.PURCHASER_ADMIN}), _ONLY_ADMIN),
     Step("use", gettext_lazy("Grants to use"), frozenset({A.APPROVED}), (), PROVIDER_ROLES,
-         gettext_lazy("Only the provider's people on this contract use an access.")),
+         gettext_lazy("Only the provider's people on this contract use an access."),
+         after="window_start", before="window_end"),
 ), author_field="requested_by")
 
 

@@ -51,7 +51,7 @@ from govcloud.demo.constants import (
 )
 from govcloud.demo.history import DemoPeople, HistoryPlanner, office_hours
 from govcloud.inventory import changes
-from govcloud.inventory.choices import OPEN_CHANGE_STATUSES
+from govcloud.inventory.changes import OPEN_CHANGE_STATUSES
 from govcloud.inventory.ledger import (
     HOST_SERVICE_METERS,
     record_allocation,

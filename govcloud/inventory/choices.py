@@ -49,11 +49,6 @@ class ChangeStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
-#: Statuses in which a request still waits for someone.
-OPEN_CHANGE_STATUSES = frozenset({
-    ChangeStatus.DRAFT, ChangeStatus.SUBMITTED, ChangeStatus.APPROVED,
-    ChangeStatus.IN_PROGRESS, ChangeStatus.DONE,
-})
 #: Those who ask for changes of their systems: the purchaser's staff and the app vendors.
 REQUESTER_ROLES = frozenset({Role.PURCHASER_STAFF, Role.APP_VENDOR})
 #: Who decides a submitted request.

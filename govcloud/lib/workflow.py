@@ -38,7 +38,8 @@ class Step:
 
     ``targets`` empty means the step records something without moving the status (a use of
     an access); several targets mean the service chooses (approve or reject). ``before``
-    names a datetime field the step must come before (a maintenance window's start).
+    names a datetime field the step must come before (a maintenance window's start),
+    ``after`` one it must come after (an access window's start).
     ``awaits`` says, for the status the step starts from, whom the object waits for; a
     step without it (withdraw, cancel) moves nothing on and fills no queue. ``label`` names
     the step's queue ("Requests to decide").
@@ -52,6 +53,7 @@ class Step:
     refusal: Any
     own: bool = False
     before: str | None = None
+    after: str | None = None
     awaits: Any = None
 
     def starts_from(self, status: str) -> bool:
@@ -94,10 +96,20 @@ class Workflow:
         return author == user.pk
 
     def _in_time(self, step: Step, obj: models.Model, now: datetime | None = None) -> bool:
-        if step.before is None:
-            return True
-        deadline: datetime = getattr(obj, step.before)
-        return deadline > (now or timezone.now())
+        moment = now or timezone.now()
+        if step.before is not None and getattr(obj, step.before) <= moment:
+            return False
+        return step.after is None or getattr(obj, step.after) <= moment
+
+    @staticmethod
+    def _time_filter(step: Step) -> models.Q:
+        """The step's time condition as a filter, for queues and the conditional UPDATE."""
+        now, condition = timezone.now(), models.Q()
+        if step.before:
+            condition &= models.Q(**{f"{step.before}__gt": now})
+        if step.after:
+            condition &= models.Q(**{f"{step.after}__lte": now})
+        return condition
 
     def permits(self, name: str, user: Person | AnonymousUser, obj: models.Model, *,
                 now: datetime | None = None) -> bool:
@@ -137,9 +149,7 @@ class Workflow:
             condition = models.Q(**{f"{self.status_field}__in": list(candidate.sources)})
             if candidate.own:
                 condition &= models.Q(**{self.author_field: user})
-            if candidate.before:
-                condition &= models.Q(**{f"{candidate.before}__gt": timezone.now()})
-            wanted |= condition
+            wanted |= condition & self._time_filter(candidate)
         return queryset.filter(wanted)
 
     def check(self, name: str, user: Person, obj: models.Model) -> Step:
@@ -157,9 +167,13 @@ class Workflow:
         return step
 
     def require_status(self, name: str, obj: models.Model) -> None:
-        """Refuse a step that records without moving when the object's status forbids it."""
+        """Refuse a step that records without moving when the object's status forbids it.
+
+        Its time (``before``, ``after``) the service checks in words of its own ("the
+        approved window has ended"); ``permits`` and the queues read it from the table.
+        """
         step = self.step(name)
-        if not step.starts_from(self._status(obj)) or not self._in_time(step, obj):
+        if not step.starts_from(self._status(obj)):
             raise self._status_error(obj, step)
 
     def move(self, obj: ModelT, name: str, to: str | None = None, **stamps: Any) -> ModelT:
@@ -170,9 +184,7 @@ class Workflow:
         if target not in step.targets:
             raise ValueError(f"step {name} does not lead to {target}")
         rows = type(obj)._default_manager.filter(
-            pk=obj.pk, **{f"{self.status_field}__in": step.sources})
-        if step.before:
-            rows = rows.filter(**{f"{step.before}__gt": timezone.now()})
+            self._time_filter(step), pk=obj.pk, **{f"{self.status_field}__in": step.sources})
         if not rows.update(**{self.status_field: target}, **stamps):
             obj.refresh_from_db()
             raise self._status_error(obj, step)

@@ -194,3 +194,13 @@ def test_the_api_refuses_a_window_ending_before_it_starts_naming_the_field(cast,
         "window_end": (now + timedelta(hours=1)).isoformat(),
     }, content_type="application/json")
     assert response.status_code == 400 and "window_end" in response.json()
+
+
+def test_the_page_offers_a_use_only_inside_the_approved_window(cast, client_for, approved):
+    provider = client_for(cast.provider_operator)
+    assert 'name="use-action"' in provider.get(f"/access/{approved.pk}/").content.decode()
+    now = timezone.now()
+    move_window(approved, now - timedelta(days=2), now - timedelta(seconds=1))
+    assert 'name="use-action"' not in provider.get(f"/access/{approved.pk}/").content.decode()
+    move_window(approved, now + timedelta(hours=1), now + timedelta(hours=2))
+    assert 'name="use-action"' not in provider.get(f"/access/{approved.pk}/").content.decode()

@@ -11,7 +11,8 @@ import time_machine
 from govcloud.demo.constants import BEIJING
 from govcloud.demo.services import build_demo
 from govcloud.demo.tests.fingerprints import STAMPS, fingerprint
-from govcloud.inventory.choices import OPEN_CHANGE_STATUSES, ChangeStatus
+from govcloud.inventory.changes import OPEN_CHANGE_STATUSES
+from govcloud.inventory.choices import ChangeStatus
 from govcloud.inventory.ledger import contract_allocation, running_hosts
 from govcloud.inventory.models import AllocationEntry, ChangeRequest, CloudHost
 from govcloud.testing.cast import OTHER_CONTRACT_PATH
