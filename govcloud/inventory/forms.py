@@ -160,8 +160,14 @@ class FinishForm(NoteForm):
         label=_("IP addresses"), required=False, max_length=500,
         help_text=_("A new host only: the addresses the cloud gave it, separated by commas."))
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if getattr(self.obj, "kind", ChangeKind.NEW_HOST) != ChangeKind.NEW_HOST:
+            del self.fields["ip_addresses"]
+
     def arguments(self) -> dict:
-        return {**self.cleaned_data, "succeeded": self.data.get("outcome") == "done"}
+        return {"ip_addresses": (), **self.cleaned_data,
+                "succeeded": self.data.get("outcome") == "done"}
 
 
 class SystemDetailsForm(forms.Form):

@@ -216,8 +216,6 @@ class ChangeRequestDetailView(RestrictedDetailView):
         label_entries(context["entries"])
         if context["can_submit"] and change.kind in OPERATION_KINDS:
             context["has_second_factor"] = has_second_factor(user)
-        if "finish_form" in context and change.kind != ChangeKind.NEW_HOST:
-            context["finish_form"].fields.pop("ip_addresses", None)
         return context
 
     @staticmethod

@@ -41,7 +41,12 @@ def add_errors(form: forms.Form, error: ValidationError) -> None:
 
 
 class StepForm(forms.Form):
-    """A step's form; ``arguments()`` are what its service takes besides the object."""
+    """A step's form on one object (``obj``, so that it may fit its fields to it);
+    ``arguments()`` are what its service takes besides the object."""
+
+    def __init__(self, *args: Any, obj: models.Model | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.obj = obj
 
     def arguments(self) -> dict[str, Any]:
         return dict(self.cleaned_data)
@@ -110,13 +115,13 @@ class StepView(ObjectActionView):
         for name, action in cls.actions.items():
             context[f"can_{name}"] = name in allowed
             if name in allowed:
-                context[f"{name}_form"] = action.form(prefix=name)
+                context[f"{name}_form"] = action.form(prefix=name, obj=obj)
         return context
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         self.object = obj = self.get_object()
         action = self.actions[self.step]
-        form = action.form(request.POST, prefix=self.step)
+        form = action.form(request.POST, prefix=self.step, obj=obj)
         if form.is_valid():
             try:
                 action.service(obj, actor=request.user, request=request, **form.arguments())

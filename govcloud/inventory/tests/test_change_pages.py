@@ -382,3 +382,18 @@ def test_a_link_proposes_the_values_and_the_reason_of_a_change(cast, client_for)
     page = client_for(cast.vendor_a).get("/inventory/changes/new/", query).content.decode()
     assert 'name="vcpu" value="2"' in page and 'name="memory_gb" value="4"' in page
     assert "用量评估：空闲" in page
+
+
+def test_a_refused_finish_of_a_resize_asks_for_no_addresses(cast, client_for):
+    change = ChangeRequest.objects.create(
+        contract=cast.contract_a, system=cast.system_a1, host=cast.host_a1,
+        kind=ChangeKind.RESIZE, requested={"vcpu": 8, "memory_gb": 8}, reason="扩容",
+        risk_assessment="小", fallback_plan="回退", created_by=cast.vendor_a,
+        status=ChangeStatus.IN_PROGRESS)
+    operator = client_for(cast.provider_operator)
+    assert "finish-ip_addresses" not in operator.get(
+        f"/inventory/changes/{change.pk}/").content.decode()
+    response = operator.post(f"/inventory/changes/{change.pk}/finish/",
+                             {"outcome": "failed", "finish-note": ""})
+    assert response.status_code == 400
+    assert "finish-ip_addresses" not in response.content.decode()
