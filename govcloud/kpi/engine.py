@@ -122,12 +122,12 @@ class MeasureContext:
     @cached_property
     def hosts(self) -> figures.FleetFigures:
         return figures.host_figures(self.contract, self.period.first, self.period.last,
-                                    self.systems)
+                                    self.systems, self.now)
 
     @cached_property
     def probes(self):
         return figures.probe_figures(self.contract, self.period.first, self.period.last,
-                                     self.systems)
+                                     self.systems, self.now)
 
     @cached_property
     def availability_totals(self) -> figures.Figures:
@@ -135,7 +135,7 @@ class MeasureContext:
         the scorecard reads them anyway, else in the database."""
         if self.derived:
             return figures.availability_totals(self.contract, self.period.first,
-                                               self.period.last, self.systems)
+                                               self.period.last, self.systems, self.now)
         combined = figures.Figures()
         combined.add(self.hosts.fleet)
         combined.add(self.probes[1])

@@ -28,8 +28,8 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from datetime import datetime
 
-import numpy as np
 from django.conf import settings
 from django.utils.translation import gettext as _
 
@@ -41,6 +41,7 @@ from govcloud.kpi.engine import utilization_limit
 from govcloud.kpi.periods import Period
 from govcloud.telemetry import figures
 from govcloud.telemetry.host_history import with_status_at
+from govcloud.telemetry.usage_profiles import UsageProfile, usage_profiles
 
 DEFAULT_RULES = {
     "idle_peak_cpu_percent": 5.0,
@@ -121,50 +122,28 @@ def _size_for(current: int, load: float | None, target: float, sizes) -> int:
     return next((size for size in sizes if size >= needed), max(needed, current))
 
 
-def _percentile(values: list[float], q: float = 95) -> float | None:
-    return float(np.percentile(values, q)) if values else None
-
-
-def evaluate_usage(contract, period: Period, systems=None) -> UsageEvaluation:
+def evaluate_usage(contract, period: Period, systems=None,
+                   now: datetime | None = None) -> UsageEvaluation:
     """Evaluate every host with telemetry in the period against the rules."""
     chosen = rules()
     limit = utilization_limit(contract) / 100
-    fleet = figures.host_figures(contract, period.first, period.last, systems)
-    hourly = figures.hourly_means(contract, period.start, period.end, systems)
-    daily = figures.daily_cpu_means(contract, period.first, period.last, systems)
-    hosts = with_status_at(CloudHost.objects.filter(pk__in=fleet.hosts),
-                           period.closing_moment()).select_related("system")
+    fleet = figures.host_figures(contract, period.first, period.last, systems, now)
+    profiles = usage_profiles(contract, period.first, period.last,
+                              chosen["low_daily_cpu_percent"], systems, now)
+    retired = set(with_status_at(figures.hosts_of(contract, systems),
+                                 period.closing_moment(now))
+                  .filter(status_then=HostStatus.DECOMMISSIONED).values_list("pk", flat=True))
     result = UsageEvaluation(period, chosen, 0)
-    for host in hosts:
-        if host.status_then == HostStatus.DECOMMISSIONED:
-            continue
-        host_figures = fleet.hosts[host.pk]
-        days = daily.get(host.pk, [])
-        if len(days) < chosen["min_days_observed"]:
+    flagged = []
+    for host_id, profile in profiles.items():
+        if host_id in retired or profile.days_observed < chosen["min_days_observed"]:
             continue
         result.hosts_evaluated += 1
-        means = hourly.get(host.pk, {"cpu": [], "memory": []})
-        cpu_p95 = _percentile(means["cpu"])
-        memory_p95 = _percentile(means["memory"])
-        peaks = Peaks(max(means["cpu"]) if means["cpu"] else None,
-                      max(means["memory"]) if means["memory"] else None,
-                      network_mb_per_day=None)  # no network series collected yet
-        low_days = sum(1 for mean in days if mean * 100 <= chosen["low_daily_cpu_percent"])
-        finding, reason = _classify(chosen, limit, cpu_p95, memory_p95, peaks, low_days,
-                                    len(days))
-        if finding is None:
-            continue
-        size = (host_figures.vcpu, host_figures.memory_gb)
-        if finding == Finding.IDLE:
-            vcpu, memory = 0, 0
-        else:
-            vcpu = _size_for(size[0], cpu_p95, chosen["target_cpu_percent"] / 100,
-                             VCPU_SIZES)
-            memory = _size_for(size[1], memory_p95, chosen["target_memory_percent"] / 100,
-                               MEMORY_SIZES)
-        result.findings.append(HostEvaluation(
-            host, *size, finding, reason, host_figures.cpu_mean, cpu_p95, peaks.cpu,
-            host_figures.memory_mean, memory_p95, len(days), low_days, vcpu, memory))
+        found = _evaluate(chosen, limit, fleet.hosts[host_id], profile)
+        if found is not None:
+            flagged.append((host_id, found))
+    hosts = CloudHost.objects.select_related("system").in_bulk([pk for pk, _ in flagged])
+    result.findings = [HostEvaluation(hosts[host_id], *found) for host_id, found in flagged]
     contracted = {item.meter: item.contracted for item in contract_allocation(contract)}
     for meter, attribute in (("vcpu", "freed_vcpu"), ("memory_gb", "freed_memory_gb")):
         freed = sum(getattr(item, attribute) for item in result.findings)
@@ -173,6 +152,28 @@ def evaluate_usage(contract, period: Period, systems=None) -> UsageEvaluation:
     result.findings.sort(key=lambda item: (order[item.finding], item.host.system.label,
                                            item.host.name))
     return result
+
+
+def _evaluate(chosen: dict, limit: float, host: figures.HostFigures, profile: UsageProfile,
+              ) -> tuple | None:
+    """A host's finding and what follows from it (HostEvaluation's fields after the host),
+    or None when the rules flag nothing."""
+    peaks = Peaks(profile.cpu_peak, profile.memory_peak,
+                  network_mb_per_day=None)  # no network series collected yet
+    finding, reason = _classify(chosen, limit, profile.cpu_p95, profile.memory_p95, peaks,
+                                profile.low_days, profile.days_observed)
+    if finding is None:
+        return None
+    if finding == Finding.IDLE:
+        vcpu, memory = 0, 0
+    else:
+        vcpu = _size_for(host.vcpu, profile.cpu_p95, chosen["target_cpu_percent"] / 100,
+                         VCPU_SIZES)
+        memory = _size_for(host.memory_gb, profile.memory_p95,
+                           chosen["target_memory_percent"] / 100, MEMORY_SIZES)
+    return (host.vcpu, host.memory_gb, finding, reason, host.cpu_mean, profile.cpu_p95,
+            peaks.cpu, host.memory_mean, profile.memory_p95, profile.days_observed,
+            profile.low_days, vcpu, memory)
 
 
 @dataclass(frozen=True)

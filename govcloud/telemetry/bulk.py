@@ -13,17 +13,21 @@ instance per row would cost more than computing the row, so:
 
 Floats go in as the same doubles on both, so a stored figure equals the computed one to
 the bit. A re-run replaces: delete_rows removes the targets' rows of the range first; the
-caller holds the transaction.
+caller holds the transaction. Rows written or deleted here may lie in a settled period:
+its stored figures are forgotten (settled.forget), to be computed again from the rows.
 """
 
 from __future__ import annotations
 
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
 from django.db import connection, transaction
+from django.utils import timezone
+
+from govcloud.telemetry import settled
 
 #: Rows converted at a time: about 60 MB of hourly rows laid out for COPY, a few hundred MB
 #: of Python tuples for executemany.
@@ -92,7 +96,9 @@ def write_rows(model, columns: dict[str, np.ndarray]) -> int:
     if not count:
         return 0
     columns = _in_time_order(model, columns)
+    moments = np.asarray(columns[_moment_field(model)])
     with transaction.atomic():
+        settled.forget(*_local_days(model, moments.min(), moments.max()))
         if connection.vendor == "postgresql":
             _copy(model, columns, count)
         else:
@@ -122,6 +128,7 @@ def delete_rows(model, targets, since: datetime | date, until: datetime | date) 
     targets = list(targets)
     deleted = 0
     with transaction.atomic(), connection.cursor() as cursor, _large_cache(cursor):
+        settled.forget(_as_day(since), _as_day(until))
         for first in range(0, len(targets), DELETE_CHUNK):
             chunk = targets[first:first + DELETE_CHUNK]
             marks = ", ".join(["%s"] * len(chunk))
@@ -129,6 +136,23 @@ def delete_rows(model, targets, since: datetime | date, until: datetime | date) 
                            f"AND {moment} >= %s AND {moment} < %s", [*chunk, *bounds])
             deleted += cursor.rowcount
     return deleted
+
+
+def _local_days(model, first, last) -> tuple[date, date]:
+    """The local days of the first and last moment of columns (epoch seconds of an hour,
+    or local days since the epoch)."""
+    if _moment_field(model) == "day":
+        epoch = date(1970, 1, 1)
+        return epoch + timedelta(days=int(first)), epoch + timedelta(days=int(last))
+    return (_as_day(datetime.fromtimestamp(float(first), UTC)),
+            _as_day(datetime.fromtimestamp(float(last), UTC)))
+
+
+def _as_day(moment: datetime | date) -> date:
+    """The local day of a moment (a day is itself)."""
+    if isinstance(moment, datetime):
+        return timezone.localtime(moment).date() if timezone.is_aware(moment) else moment.date()
+    return moment
 
 
 def replace_rows(model, columns: dict[str, np.ndarray], targets, since, until,

@@ -9,7 +9,10 @@ change when the fleet changes later.
 
 Every KPI and page asks here; none recomputes from samples. Periods are whole local days,
 so whole-period figures come from the daily rows alone (one grouped query); charts and
-outages read the hourly rows.
+outages read the hourly rows. A settled period's figures are computed once for the whole
+contract and read back from then on (settled.py); a view of some systems takes its part.
+Sums run in a fixed order (hosts by id, then systems by id), so that the part of the
+stored whole and a scoped computation agree to the last bit.
 """
 
 from __future__ import annotations
@@ -18,12 +21,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-import numpy as np
-from django.db import connection
-from django.db.models import Case, F, FloatField, Max, Sum, When
+from django.db.models import F, Max, Sum
 from django.utils import timezone
 
 from govcloud.inventory.models import CloudHost
+from govcloud.telemetry import settled
 from govcloud.telemetry.host_history import SizeHistory, size_histories
 from govcloud.telemetry.models import (
     HostDaily,
@@ -36,6 +38,7 @@ from govcloud.telemetry.models import (
 _AVAILABILITY_SUMS = ("samples", "seconds_observed", "seconds_up", "seconds_maintenance")
 _USAGE_SUMS = ("cpu_samples", "cpu_sum", "memory_samples", "memory_sum")
 _USAGE_MAXIMA = ("cpu_max", "cpu_p95", "memory_max", "memory_p95", "disk_used_bytes")
+_FIGURES = (*_AVAILABILITY_SUMS, *_USAGE_SUMS, *_USAGE_MAXIMA)
 
 
 @dataclass
@@ -121,6 +124,12 @@ class GroupFigures(Figures):
             self.vcpu_busy += busy
             self.vcpu_measured += measured
 
+    def add_group(self, group: GroupFigures) -> None:
+        self.add(group)
+        self.members += group.members
+        self.vcpu_busy += group.vcpu_busy
+        self.vcpu_measured += group.vcpu_measured
+
 
 @dataclass
 class FleetFigures:
@@ -130,29 +139,51 @@ class FleetFigures:
     systems: dict[int, GroupFigures] = field(default_factory=dict)
     fleet: GroupFigures = field(default_factory=GroupFigures)
 
+    def part(self, system_ids: set[int]) -> FleetFigures:
+        """The figures of the systems ``system_ids`` only, their fleet summed again."""
+        systems = {pk: group for pk, group in self.systems.items() if pk in system_ids}
+        return FleetFigures(
+            hosts={pk: host for pk, host in self.hosts.items() if host.system_id in system_ids},
+            systems=systems, fleet=_total(systems.values()))
 
-def _hosts_of(contract, systems=None):
+
+def hosts_of(contract, systems=None):
     hosts = CloudHost.objects.filter(system__contract=contract)
     if systems is not None:
         hosts = hosts.filter(system__in=systems)
     return hosts
 
 
-def day_end(day: date) -> datetime:
-    """The instant a local day ends (the next one's midnight)."""
-    return timezone.make_aware(datetime.combine(day + timedelta(days=1), datetime.min.time()))
+def system_ids(systems) -> set[int]:
+    """The ids of ``systems``: a queryset or a list of systems."""
+    if hasattr(systems, "values_list"):
+        return set(systems.values_list("pk", flat=True))
+    return {system.pk for system in systems}
 
 
-def host_figures(contract, first: date, last: date, systems=None) -> FleetFigures:
+day_end = settled.day_end
+
+
+def host_figures(contract, first: date, last: date, systems=None,
+                 now: datetime | None = None) -> FleetFigures:
     """Per-host, per-system and fleet figures over the local days ``first``–``last``,
     with each host's size of that time."""
-    hosts = _hosts_of(contract, systems)
+    if not settled.is_settled(last, now):
+        return _host_figures(contract, first, last, systems)
+    whole = settled.recall(contract, "hosts", first, last,
+                           lambda: _host_figures(contract, first, last),
+                           _encode_fleet, _decode_fleet)
+    return whole if systems is None else whole.part(system_ids(systems))
+
+
+def _host_figures(contract, first: date, last: date, systems=None) -> FleetFigures:
+    hosts = hosts_of(contract, systems)
     rows = (
         HostDaily.objects.filter(day__gte=first, day__lte=last, host__in=hosts)
         .values("host_id")
         .annotate(**{name: Sum(name) for name in (*_AVAILABILITY_SUMS, *_USAGE_SUMS)},
                   **{name: Max(name) for name in _USAGE_MAXIMA})
-        .order_by()
+        .order_by("host_id")
     )
     owners, current = {}, {}
     for pk, system_id, vcpu, memory in hosts.values_list("pk", "system_id", "vcpu",
@@ -170,7 +201,42 @@ def host_figures(contract, first: date, last: date, systems=None) -> FleetFigure
                            memory_gb=memory, resized_load=loads.get(row["host_id"]))
         result.hosts[host.host_id] = host
         result.systems.setdefault(host.system_id, GroupFigures()).add_host(host)
-        result.fleet.add_host(host)
+    result.systems = dict(sorted(result.systems.items()))
+    result.fleet = _total(result.systems.values())
+    return result
+
+
+def _total(groups) -> GroupFigures:
+    """The groups together (in the order given)."""
+    total = GroupFigures()
+    for group in groups:
+        total.add_group(group)
+    return total
+
+
+def _encode_fleet(fleet: FleetFigures) -> dict:
+    return {
+        "hosts": [[host.host_id, host.system_id, host.vcpu, host.memory_gb,
+                   host.resized_load, *(getattr(host, name) for name in _FIGURES)]
+                  for host in fleet.hosts.values()],
+        "systems": [[system_id, group.members, group.vcpu_busy, group.vcpu_measured,
+                     *(getattr(group, name) for name in _FIGURES)]
+                    for system_id, group in fleet.systems.items()],
+    }
+
+
+def _decode_fleet(payload: dict) -> FleetFigures:
+    result = FleetFigures()
+    for host_id, system_id, vcpu, memory_gb, resized_load, *values in payload["hosts"]:
+        result.hosts[host_id] = HostFigures(
+            **dict(zip(_FIGURES, values, strict=True)), host_id=host_id, system_id=system_id,
+            vcpu=vcpu, memory_gb=memory_gb,
+            resized_load=tuple(resized_load) if resized_load is not None else None)
+    for system_id, members, busy, measured, *values in payload["systems"]:
+        result.systems[system_id] = GroupFigures(
+            **dict(zip(_FIGURES, values, strict=True)), members=members, vcpu_busy=busy,
+            vcpu_measured=measured)
+    result.fleet = _total(result.systems.values())
     return result
 
 
@@ -201,7 +267,7 @@ def last_day_with_data(contract, systems=None, hosts=None, until: date | None = 
                        ) -> date | None:
     """The latest local day (up to ``until``) with a daily rollup of the contract's hosts,
     of ``systems`` or ``hosts`` only if given."""
-    scope = _hosts_of(contract, systems)
+    scope = hosts_of(contract, systems)
     if hosts is not None:
         scope = scope.filter(pk__in=[host.pk for host in hosts])
     rows = HostDaily.objects.filter(host__in=scope, samples__gt=0)
@@ -211,38 +277,77 @@ def last_day_with_data(contract, systems=None, hosts=None, until: date | None = 
     return rows.order_by("-day").values_list("day", flat=True).first()
 
 
-def availability_totals(contract, first: date, last: date, systems=None) -> Figures:
-    """Hosts and service endpoints together over the local days ``first``–``last``, summed
-    in the database (two queries): a yearly promise's year to date."""
-    endpoints = ServiceEndpoint.objects.filter(system__contract=contract)
-    if systems is not None:
-        endpoints = endpoints.filter(system__in=systems)
+def availability_totals(contract, first: date, last: date, systems=None,
+                        now: datetime | None = None) -> Figures:
+    """Hosts and service endpoints together over the local days ``first``–``last``: a
+    yearly promise's year to date. Summed in the database (two queries), or from the
+    stored figures of a settled period."""
+    if settled.is_settled(last, now):
+        hosts = host_figures(contract, first, last, systems, now).fleet
+        probes = probe_figures(contract, first, last, systems, now)[1]
+        return Figures(**{name: getattr(hosts, name) + getattr(probes, name)
+                          for name in _AVAILABILITY_SUMS})
     sums = {name: Sum(name) for name in _AVAILABILITY_SUMS}
     total = Figures()
-    for rows in (HostDaily.objects.filter(host__in=_hosts_of(contract, systems)),
-                 ProbeDaily.objects.filter(endpoint__in=endpoints)):
+    for rows in (HostDaily.objects.filter(host__in=hosts_of(contract, systems)),
+                 ProbeDaily.objects.filter(endpoint__in=_endpoints_of(contract, systems))):
         found = rows.filter(day__gte=first, day__lte=last).aggregate(**sums)
         total.add(Figures(**{name: value or 0 for name, value in found.items()}))
     return total
 
 
-def probe_figures(contract, first: date, last: date, systems=None,
-                  ) -> tuple[dict[int, EndpointFigures], Figures]:
-    """Per-endpoint figures and their total over the local days ``first``–``last``."""
+def _endpoints_of(contract, systems=None):
     endpoints = ServiceEndpoint.objects.filter(system__contract=contract)
     if systems is not None:
         endpoints = endpoints.filter(system__in=systems)
+    return endpoints
+
+
+def probe_figures(contract, first: date, last: date, systems=None,
+                  now: datetime | None = None) -> tuple[dict[int, EndpointFigures], Figures]:
+    """Per-endpoint figures and their total over the local days ``first``–``last``."""
+    if not settled.is_settled(last, now):
+        return _probe_figures(contract, first, last, systems)
+    whole = settled.recall(contract, "probes", first, last,
+                           lambda: _probe_figures(contract, first, last)[0],
+                           _encode_endpoints, _decode_endpoints)
+    if systems is not None:
+        in_scope = system_ids(systems)
+        whole = {pk: figs for pk, figs in whole.items() if figs.system_id in in_scope}
+    return whole, _endpoint_total(whole)
+
+
+def _probe_figures(contract, first: date, last: date, systems=None,
+                   ) -> tuple[dict[int, EndpointFigures], Figures]:
+    endpoints = _endpoints_of(contract, systems)
     owners = dict(endpoints.values_list("pk", "system_id"))
     rows = (ProbeDaily.objects.filter(day__gte=first, day__lte=last, endpoint__in=endpoints)
             .values("endpoint_id")
-            .annotate(**{name: Sum(name) for name in _AVAILABILITY_SUMS}).order_by())
-    per_endpoint = {}
+            .annotate(**{name: Sum(name) for name in _AVAILABILITY_SUMS})
+            .order_by("endpoint_id"))
+    per_endpoint = {row["endpoint_id"]: EndpointFigures(**row,
+                                                        system_id=owners[row["endpoint_id"]])
+                    for row in rows}
+    return per_endpoint, _endpoint_total(per_endpoint)
+
+
+def _endpoint_total(per_endpoint: dict[int, EndpointFigures]) -> Figures:
     total = Figures()
-    for row in rows:
-        figures = EndpointFigures(**row, system_id=owners[row["endpoint_id"]])
-        per_endpoint[figures.endpoint_id] = figures
-        total.add(figures)
-    return per_endpoint, total
+    for endpoint in per_endpoint.values():
+        total.add(endpoint)
+    return total
+
+
+def _encode_endpoints(per_endpoint: dict[int, EndpointFigures]) -> list:
+    return [[figs.endpoint_id, figs.system_id,
+             *(getattr(figs, name) for name in _AVAILABILITY_SUMS)]
+            for figs in per_endpoint.values()]
+
+
+def _decode_endpoints(payload: list) -> dict[int, EndpointFigures]:
+    return {endpoint_id: EndpointFigures(**dict(zip(_AVAILABILITY_SUMS, values, strict=True)),
+                                         endpoint_id=endpoint_id, system_id=system_id)
+            for endpoint_id, system_id, *values in payload}
 
 
 @dataclass(frozen=True)
@@ -289,28 +394,60 @@ def _join_outages(kind: str, rows) -> list[Outage]:
     return outages
 
 
-def outages(contract, start: datetime, end: datetime, systems=None) -> list[Outage]:
+def outages(contract, start: datetime, end: datetime, systems=None,
+            now: datetime | None = None) -> list[Outage]:
     """Every outage of hosts and endpoints between ``start`` and ``end``, oldest first.
 
     Maintenance is already left out of the hourly rows, so downtime inside an approved
     window never shows here.
     """
+    days = _whole_days(start, end)
+    if days is None or not settled.is_settled(days[1], now):
+        return _outages(contract, start, end, systems)
+    whole = settled.recall(contract, "outages", *days,
+                           lambda: _outages(contract, start, end),
+                           _encode_outages, _decode_outages)
+    if systems is None:
+        return whole
+    in_scope = {"host": set(hosts_of(contract, systems).values_list("pk", flat=True)),
+                "endpoint": set(_endpoints_of(contract, systems).values_list("pk", flat=True))}
+    return [outage for outage in whole if outage.target_id in in_scope[outage.kind]]
+
+
+def _whole_days(start: datetime, end: datetime) -> tuple[date, date] | None:
+    """The first and last local day of ``[start, end)`` if both are local midnights."""
+    first, until = timezone.localtime(start), timezone.localtime(end)
+    if first.time() != datetime.min.time() or until.time() != datetime.min.time():
+        return None
+    return first.date(), until.date() - timedelta(days=1)
+
+
+def _outages(contract, start: datetime, end: datetime, systems=None) -> list[Outage]:
     columns = ("first_down_at", "down_until", "seconds_observed", "seconds_up")
     host_rows = (HostHourly.objects
                  .filter(hour__gte=start - timedelta(hours=1), hour__lt=end,
-                         first_down_at__isnull=False, host__in=_hosts_of(contract, systems))
+                         first_down_at__isnull=False, host__in=hosts_of(contract, systems))
                  .order_by("host_id", "hour").values_list("host_id", "hour", *columns))
-    endpoints = ServiceEndpoint.objects.filter(system__contract=contract)
-    if systems is not None:
-        endpoints = endpoints.filter(system__in=systems)
     probe_rows = (ProbeHourly.objects
                   .filter(hour__gte=start - timedelta(hours=1), hour__lt=end,
-                          first_down_at__isnull=False, endpoint__in=endpoints)
+                          first_down_at__isnull=False,
+                          endpoint__in=_endpoints_of(contract, systems))
                   .order_by("endpoint_id", "hour")
                   .values_list("endpoint_id", "hour", *columns))
     found = _join_outages("host", host_rows) + _join_outages("endpoint", probe_rows)
     found = [outage for outage in found if outage.ended_at > start and outage.started_at < end]
-    return sorted(found, key=lambda outage: outage.started_at)
+    return sorted(found, key=lambda outage: (outage.started_at, outage.kind, outage.target_id))
+
+
+def _encode_outages(found: list[Outage]) -> list:
+    return [[outage.kind, outage.target_id, outage.started_at.isoformat(),
+             outage.ended_at.isoformat(), outage.downtime_seconds] for outage in found]
+
+
+def _decode_outages(payload: list) -> list[Outage]:
+    return [Outage(kind, target_id, datetime.fromisoformat(started),
+                   datetime.fromisoformat(ended), downtime)
+            for kind, target_id, started, ended, downtime in payload]
 
 
 @dataclass(frozen=True)
@@ -347,55 +484,3 @@ def host_series(host: CloudHost, start: datetime, end: datetime, hourly: bool,
                                   figures.cpu_max, figures.memory_mean, figures.memory_p95,
                                   figures.memory_max, figures.disk_used_bytes))
     return points
-
-
-def hourly_means(contract, start: datetime, end: datetime, systems=None,
-                 ) -> dict[int, dict[str, list[float]]]:
-    """Per host, the hourly CPU and memory means of the period (for usage evaluation).
-
-    A year of a fleet is hundreds of thousands of hours: the database divides, and numpy
-    groups the rows by host, so that no Python step runs per row.
-    """
-    rows = (HostHourly.objects.filter(hour__gte=start, hour__lt=end,
-                                      host__in=_hosts_of(contract, systems))
-            .annotate(cpu=_mean("cpu"), memory=_mean("memory"))
-            .values_list("host_id", "cpu", "memory").order_by())
-    return {host_id: {"cpu": cpu, "memory": memory}
-            for host_id, (cpu, memory) in _by_host(_plain_rows(rows), 2).items()}
-
-
-def daily_cpu_means(contract, first: date, last: date, systems=None) -> dict[int, list[float]]:
-    """Per host, the daily mean CPU of each observed day of the period (as hourly_means)."""
-    rows = (HostDaily.objects.filter(day__gte=first, day__lte=last, cpu_samples__gt=0,
-                                     host__in=_hosts_of(contract, systems))
-            .annotate(cpu=_mean("cpu")).values_list("host_id", "cpu").order_by())
-    return {host_id: cpu for host_id, (cpu,) in _by_host(_plain_rows(rows), 1).items()}
-
-
-def _plain_rows(rows) -> list[tuple]:
-    """The rows of a values_list as the driver reads them, without Django's converter call
-    per value."""
-    sql, params = rows.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
-
-
-def _by_host(rows: list[tuple], width: int) -> dict[int, list[list[float]]]:
-    """Rows (host id, ``width`` numbers) as each host's columns, NULLs left out."""
-    if not rows:
-        return {}
-    table = np.array(rows, dtype=float).reshape(-1, 1 + width)  # a NULL becomes NaN
-    table = table[np.argsort(table[:, 0], kind="stable")]
-    hosts, firsts = np.unique(table[:, 0], return_index=True)
-    grouped = {}
-    for host_id, part in zip(hosts.tolist(), np.split(table[:, 1:], firsts[1:]), strict=True):
-        grouped[int(host_id)] = [column[~np.isnan(column)].tolist() for column in part.T]
-    return grouped
-
-
-def _mean(series: str) -> Case:
-    """A rollup row's mean of ``series`` (cpu or memory), NULL for a row without samples."""
-    return Case(When(**{f"{series}_samples__gt": 0},
-                     then=F(f"{series}_sum") / F(f"{series}_samples")),
-                default=None, output_field=FloatField())

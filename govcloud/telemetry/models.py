@@ -310,3 +310,29 @@ class ProbeDaily(AvailabilityFigures):
 
     def __str__(self) -> str:
         return f"{self.endpoint_id} {self.day:%Y-%m-%d}"
+
+
+class SettledFigures(models.Model):
+    """A settled period's figures of one contract, computed once and kept (settled.py).
+
+    The payload is JSON text as written, so that every figure reads back to the last bit
+    (a jsonb column would reformat the numbers)."""
+
+    contract = models.ForeignKey("contract.Contract", on_delete=models.CASCADE,
+                                 related_name="+")
+    kind = models.CharField(max_length=40)
+    first = models.DateField()
+    last = models.DateField()
+    #: What else the figures depend on (a rule's threshold); empty for most kinds.
+    parameters = models.CharField(max_length=200, blank=True, default="")
+    payload = models.TextField()
+    computed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "kind", "first", "last", "parameters"],
+                                    name="settled_figures_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.first}–{self.last}"

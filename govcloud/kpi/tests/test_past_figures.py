@@ -18,6 +18,7 @@ from govcloud.kpi.engine import scorecard
 from govcloud.kpi.periods import parse_period
 from govcloud.kpi.tests.rollups import OCTOBER_FIRST, fill
 from govcloud.telemetry.figures import host_figures
+from govcloud.telemetry.models import SettledFigures
 
 
 def resize(host, *, vcpu: int, memory_gb: int, at: datetime | None = None) -> None:
@@ -50,8 +51,13 @@ def past_evidence(cast, client) -> dict[str, str | bytes]:
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("settled", [True, False], ids=["settled", "computed-again"])
 def test_last_years_figures_do_not_change_when_hosts_are_resized_or_retired_today(
-        cast, october, client_for):
+        cast, october, client_for, settings, settled):
+    """Whether read back from the store of settled periods or computed again from the
+    rollups (a raw retention so long that nothing has settled yet)."""
+    if not settled:
+        settings.GOVCLOUD_TELEMETRY_RAW_DAYS = 100_000
     client = client_for(cast.purchaser_admin)
     before = past_evidence(cast, client)
     resize(cast.host_a2, vcpu=cast.host_a2.vcpu * 2, memory_gb=cast.host_a2.memory_gb * 2)
@@ -62,6 +68,7 @@ def test_last_years_figures_do_not_change_when_hosts_are_resized_or_retired_toda
     after = past_evidence(cast, client)
     for name in before:
         assert after[name] == before[name], name
+    assert SettledFigures.objects.exists() == settled
     usage = json.loads(after["usage 2025-10"])
     assert {row["host"]: row["vcpu"] for row in usage["findings"]}["a1-low-01"] == 4
 

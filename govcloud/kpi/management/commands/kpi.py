@@ -2,7 +2,8 @@
 value, target and status; ``govcloud kpi usage --period 2025-10``: the monthly usage
 evaluation (idle, low and overloaded hosts with rightsizing). ``--as USERNAME`` gives them
 as that person sees them: their systems only, and no contract amount for the purchaser's
-staff and the vendors (docs/access.md)."""
+staff and the vendors (docs/access.md). ``govcloud kpi settle [--contract CODE]``: compute
+and keep the figures of every settled period (kpi/settling.py)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from govcloud.contract.models import Contract
 from govcloud.kpi import presenters
 from govcloud.kpi.engine import scorecard
 from govcloud.kpi.periods import parse_period
+from govcloud.kpi.settling import settle
 from govcloud.kpi.usage import evaluate_usage
 from govcloud.lib.scoping import systems_in_scope
 
@@ -53,18 +55,25 @@ class Command(BaseCommand):
         common.add_argument("--language", choices=["zh-hans", "en"], help="default: zh-hans")
         common.add_argument("--contract", metavar="CODE",
                             help="the contract's code (needed when there are several)")
-        common.add_argument("--period", required=True, help=PERIOD_HELP)
-        common.add_argument("--json", dest="as_json", action="store_true", help="print JSON")
-        common.add_argument("--as", dest="as_user", metavar="USERNAME",
-                            help="as this person sees it (their systems only)")
+        figures = ArgumentParser(add_help=False, parents=[common])
+        figures.add_argument("--period", required=True, help=PERIOD_HELP)
+        figures.add_argument("--json", dest="as_json", action="store_true", help="print JSON")
+        figures.add_argument("--as", dest="as_user", metavar="USERNAME",
+                             help="as this person sees it (their systems only)")
         actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
-        add = partial(actions.add_parser, parents=[common])
+        add = partial(actions.add_parser, parents=[figures])
         add("scorecard", help="every KPI with value, target and status")
         add("usage", help="idle, low and overloaded hosts with rightsizing recommendations")
+        actions.add_parser("settle", parents=[common], help=(
+            "compute and keep the figures of every settled month, quarter, year and the "
+            "term (of every contract unless --contract names one)"))
 
-    def handle(self, *args, action, language=None, contract=None, period, as_json=False,
+    def handle(self, *args, action, language=None, contract=None, period=None, as_json=False,
                as_user=None, **options):
         with translation.override(language or translation.get_language() or "zh-hans"):
+            if action == "settle":
+                self.settle(contract)
+                return
             chosen = find_contract(contract)
             systems = self.systems_of(as_user, chosen) if as_user else None
             try:
@@ -75,6 +84,13 @@ class Command(BaseCommand):
                 self.print_scorecard(chosen, parsed, as_json, systems)
             else:
                 self.print_usage(chosen, parsed, as_json, systems)
+
+    def settle(self, code: str | None) -> None:
+        contracts = [find_contract(code)] if code else Contract.objects.order_by("pk")
+        for contract in contracts:
+            done = settle(contract)
+            self.stdout.write(f"{contract.code}: the figures of {len(done)} settled periods "
+                              "are kept")
 
     @staticmethod
     def systems_of(username: str, contract):
