@@ -21,7 +21,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db.models import F, Max, Sum
+from django.db.models import Max, Sum
 from django.utils import timezone
 
 from govcloud.inventory.models import CloudHost
@@ -468,18 +468,17 @@ def host_series(host: CloudHost, start: datetime, end: datetime, hourly: bool,
     """Points of one host for a chart: hourly rows, or daily rows for long periods."""
     if hourly:
         rows = HostHourly.objects.filter(host=host, hour__gte=start, hour__lt=end)\
-            .order_by("hour").annotate(at=F("hour"))
+            .order_by("hour").values_list("hour", *_FIGURES)
     else:
         first = timezone.localtime(start).date()
         last = timezone.localtime(end - timedelta(seconds=1)).date()
         rows = HostDaily.objects.filter(host=host, day__gte=first, day__lte=last)\
-            .order_by("day").annotate(at=F("day"))
+            .order_by("day").values_list("day", *_FIGURES)
     points = []
-    for row in rows:
-        figures = Figures(**{name: getattr(row, name) for name in (
-            *_AVAILABILITY_SUMS, *_USAGE_SUMS, *_USAGE_MAXIMA)})
-        at = row.at if hourly else timezone.make_aware(
-            datetime.combine(row.at, datetime.min.time()))
+    for moment, *values in rows:
+        figures = Figures(*values)
+        at = moment if hourly else timezone.make_aware(
+            datetime.combine(moment, datetime.min.time()))
         points.append(SeriesPoint(at, figures.availability, figures.cpu_mean, figures.cpu_p95,
                                   figures.cpu_max, figures.memory_mean, figures.memory_p95,
                                   figures.memory_max, figures.disk_used_bytes))

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from html import escape
+
 from django import template
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from govcloud.kpi import presenters
@@ -31,3 +34,20 @@ def kpi_target(row) -> str:
 @register.filter
 def evidence_items(evidence: dict) -> list:
     return presenters.evidence_items(evidence or {})
+
+
+#: The columns of a host's series table (presenters.series_table), in order.
+SERIES_COLUMNS = ("availability", "cpu_mean", "cpu_p95", "cpu_max", "memory_mean",
+                  "memory_p95", "memory_max", "disk_used_gb")
+
+
+@register.simple_tag
+def series_rows(table: list[dict]) -> str:
+    """The rows of a host's series table, written out at once: a month of hours is
+    thousands of cells, which the template loop renders ten times slower. Every cell is
+    a number or a date presenters.series_table wrote, and is escaped all the same."""
+    rows = []
+    for row in table:
+        cells = "".join(f'<td class="num">{escape(row[name])}</td>' for name in SERIES_COLUMNS)
+        rows.append(f"<tr><td>{escape(row['at'])}</td>{cells}</tr>")
+    return mark_safe("\n".join(rows))

@@ -180,6 +180,10 @@ def test_a_hosts_usage_over_october_has_hourly_points(cast, october, english_cli
     outages = section(html, "host-outages")
     assert "2025-10-10 10:00" in outages and ">30<" in outages
     assert "one per hour" in html
+    table = section(html, "series-table")
+    assert table.count("<tr>") == 1 + 31 * 24  # the heading and one row an hour
+    assert ('<tr><td>2025-10-10 10:00</td><td class="num">50</td><td class="num">60</td>'
+            in table)
 
 
 def test_a_hosts_usage_over_a_year_has_daily_points(cast, october, english_client_for):
