@@ -8,9 +8,9 @@ driven by a fixed number of concurrent requests over loopback against the real s
 
 By default it starts a PostgreSQL cluster on a free port of 127.0.0.1, builds the demo in
 it as scripts/demo does (``govcloud migrate``, ``govcloud demo``, ``govcloud kpi
-settle``), serves govcloud with gunicorn (the server of scripts/demo; here its threaded
-worker, so that every one of the concurrent requests is accepted at once) on another free
-port, signs in as the purchaser admin through the
+settle``), serves govcloud as scripts/demo does (gunicorn, two sync workers: one a core;
+threads per worker only add contention for Python's lock on CPU-bound pages) on another
+free port, signs in as the purchaser admin through the
 sign-in pages (password, then the TOTP code ``govcloud demo --code`` prints) and measures:
 the KPI dashboard and the usage evaluation for a month, a year and the term; the
 allocation; the ledger; the hosts list; one host's usage page; and the API call that
@@ -164,8 +164,8 @@ class Server:
         self.log = log.open("a")
         self.process = subprocess.Popen(
             [str(GUNICORN), "govcloud.wsgi", "--bind", self.base.removeprefix("http://"),
-             "--workers", str(workers), "--worker-class", "gthread", "--threads",
-             str(threads), "--timeout", "300", "--log-level", "warning"],
+             "--workers", str(workers), "--worker-class", "gthread" if threads > 1 else "sync",
+             "--threads", str(threads), "--timeout", "300", "--log-level", "warning"],
             cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT,
             start_new_session=True)
         try:
@@ -260,8 +260,8 @@ def measure(label: str, env: dict, arguments, work: Path, requests_count: int,
     facts = demo_facts()
     say(f"\n{label}: {facts['hosts']:,} hosts on {facts['vendor']}; month {facts['month']}, "
         f"year {facts['year']}, host {facts['host']}; {requests_count} requests per "
-        f"page, {arguments.concurrency} at a time; gunicorn gthread, {arguments.workers} "
-        f"workers × {arguments.threads} threads")
+        f"page, {arguments.concurrency} at a time; gunicorn, {arguments.workers} workers × "
+        f"{arguments.threads} threads")
     server = Server(env, arguments.workers, arguments.threads, work / "gunicorn.log")
     rows = []
     try:
@@ -350,7 +350,8 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, default=10,
                         help="requests at a time")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
-    parser.add_argument("--threads", type=int, default=5, help="threads per worker")
+    parser.add_argument("--threads", type=int, default=1,
+                        help="threads per worker (more than one: gunicorn's gthread worker)")
     parser.add_argument("--step-fleet", type=int, help=argparse.SUPPRESS)
     arguments = parser.parse_args()
     if arguments.step_fleet:

@@ -155,8 +155,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
-# The idle timeout is the policy's; each request slides it (AccountSecurityMiddleware).
-SESSION_SAVE_EVERY_REQUEST = True
+# The idle timeout is the policy's; requests slide it, at most once a minute, so that a page
+# does not cost a write (AccountSecurityMiddleware.slide_idle_timeout).
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 OTP_TOTP_ISSUER = "govcloud"
 

@@ -42,9 +42,10 @@ def character_classes(password: str) -> int:
     return classes + any(not char.isascii() or not char.isalnum() for char in password)
 
 
-def password_expired(user) -> bool:
-    """Return whether the user's password is older than the policy allows (or undated)."""
-    max_age = current_policy().password_max_age_days
+def password_expired(user, policy: SecurityPolicy | None = None) -> bool:
+    """Return whether the user's password is older than the policy allows (or undated);
+    ``policy``: the one in force, if the caller has read it already."""
+    max_age = (policy or current_policy()).password_max_age_days
     if not max_age:
         return False
     if user.password_changed_at is None:

@@ -12,7 +12,7 @@ def navigation(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"sign_in_complete": False}
-    from govcloud.accounts.middleware import needs_password_change, needs_second_factor
+    from govcloud.accounts.middleware import sign_in_complete
 
-    complete = not needs_second_factor(request) and not needs_password_change(request)
+    complete = sign_in_complete(request)
     return {"sign_in_complete": complete, "menu": menu_for(user.role) if complete else []}

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import time_machine
 from axes.models import AccessAttempt
 from django.contrib.sessions.models import Session
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from govcloud.accounts.services import update_security_policy
@@ -58,6 +61,23 @@ def test_a_session_lasts_the_policys_idle_time_from_the_last_request(cast, clien
     update_security_policy(cast.security_admin, {"session_idle_minutes": 10})
     client.get("/systems/")
     assert client.session.get_expiry_age() == 10 * 60
+
+
+def test_the_idle_timeout_slides_at_most_once_a_minute_and_never_late(cast, client_for):
+    client = client_for(cast.vendor_a)
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        client.get("/systems/")
+        stored = Session.objects.filter(session_key=client.session.session_key)
+        ends = stored.get().expire_date
+        clock.shift(30)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/systems/").status_code == 200
+        assert not [query for query in queries.captured_queries
+                    if query["sql"].startswith("UPDATE") and "django_session" in query["sql"]]
+        assert stored.get().expire_date == ends  # 30 seconds early at most, never late
+        clock.shift(31)
+        client.get("/systems/")
+        assert stored.get().expire_date == ends + timedelta(seconds=61)
 
 
 def test_an_idle_session_is_over(cast, client_for):
