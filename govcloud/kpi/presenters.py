@@ -25,7 +25,7 @@ from govcloud.kpi import periods
 from govcloud.kpi.periods import Period, parse_period
 from govcloud.lib.roles import CONTRACT_WIDE_ROLES, SYSTEM_SCOPED_ROLES
 from govcloud.lib.scoping import systems_in_scope
-from govcloud.telemetry import figures
+from govcloud.telemetry import figures, settled
 from govcloud.telemetry.figures import Figures, GroupFigures, Outage, SeriesPoint
 from govcloud.telemetry.models import MaintenanceWindow, ServiceEndpoint
 
@@ -101,6 +101,24 @@ def read_scope(user, params, opening: Callable[..., Period]) -> KpiScope:
     except ValidationError as error:
         scope.period_errors = error.messages
     return scope
+
+
+#: How long a settled period's rendered figures are kept (settled_figures_key): what they
+#: show never changes; only a renamed host or system shows under its old name until then.
+SETTLED_PAGE_SECONDS = 3600
+
+
+def settled_figures_key(contract, period: Period, systems, *extra: object) -> str | None:
+    """What a page's figures of a settled period depend on, as a cache key: the contract
+    version (its targets), the period, the systems in view and ``extra`` (what else the
+    page varies on); None while the period has not settled (they are computed anew)."""
+    if not settled.is_settled(period.last):
+        return None
+    version = contract.current_version
+    scope = "all" if systems is None else ",".join(
+        str(pk) for pk in sorted(figures.system_ids(systems)))
+    return ":".join(str(part) for part in (contract.pk, version.pk if version else 0,
+                                            period.first, period.last, scope, *extra))
 
 
 def read_period(params, contract, default: Callable[[], Period]) -> Period:

@@ -26,6 +26,8 @@ evaluation never changes when a host is resized or decommissioned later.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -65,6 +67,11 @@ class Finding:
 
 def rules() -> dict:
     return {**DEFAULT_RULES, **getattr(settings, "GOVCLOUD_USAGE_RULES", {})}
+
+
+def rules_key() -> str:
+    """A short digest of the rules in force, for keys of what was evaluated with them."""
+    return hashlib.sha256(json.dumps(rules(), sort_keys=True).encode()).hexdigest()[:16]
 
 
 def usage_opening(contract, systems=None) -> Period:

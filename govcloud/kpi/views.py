@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.functional import SimpleLazyObject
 from django.views.generic import TemplateView
 
 from govcloud.inventory.choices import REQUESTER_ROLES
@@ -16,7 +17,7 @@ from govcloud.kpi import periods, presenters
 from govcloud.kpi.advice import change_link, host_advice
 from govcloud.kpi.engine import scorecard, utilization_limit
 from govcloud.kpi.periods import Period
-from govcloud.kpi.usage import Finding, evaluate_usage, usage_opening
+from govcloud.kpi.usage import Finding, evaluate_usage, rules_key, usage_opening
 from govcloud.lib.views import RestrictedDetailView
 from govcloud.telemetry import figures
 
@@ -51,9 +52,25 @@ class KpiPageView(LoginRequiredMixin, TemplateView):
         if scope.period_errors:
             context["period_errors"] = scope.period_errors
             return self.render_to_response(context, status=400)
-        context.update(period=scope.period, whole_contract=scope.systems is None,
-                       **self.figures(contract, scope.period, scope.systems))
+        period, systems = scope.period, scope.systems
+        context.update(
+            period=period, whole_contract=systems is None,
+            # Computed only when the page renders them: a settled period's rendered
+            # figures are kept (the templates' cache tag, keyed on figures_key).
+            figures=SimpleLazyObject(lambda: self.figures(contract, period, systems)),
+            figures_key=presenters.settled_figures_key(contract, period, systems,
+                                                       *self.varies_on()),
+            figures_seconds=presenters.SETTLED_PAGE_SECONDS,
+            **self.live_figures(contract, period))
         return self.render_to_response(context)
+
+    def varies_on(self) -> tuple:
+        """What else than the contract, period and systems the figures shown depend on."""
+        return ()
+
+    def live_figures(self, contract, period: Period) -> dict:
+        """What the page shows that is read at every request, never kept."""
+        return {}
 
     def chooser(self, contract) -> dict:
         params = self.request.GET
@@ -88,8 +105,11 @@ class DashboardView(KpiPageView):
             "utilization_limit": limit,
             "outages": presenters.outage_rows(found[:OUTAGES_SHOWN]),
             "outage_count": len(found),
-            "windows": presenters.windows_of_period(self.request.user, contract, period),
         }
+
+    def live_figures(self, contract, period: Period) -> dict:
+        """The maintenance windows: what each person sees of them is their own."""
+        return {"windows": presenters.windows_of_period(self.request.user, contract, period)}
 
 
 class UsageEvaluationView(KpiPageView):
@@ -98,6 +118,10 @@ class UsageEvaluationView(KpiPageView):
 
     template_name = "kpi/usage_evaluation.html"
     opening = staticmethod(usage_opening)
+
+    def varies_on(self) -> tuple:
+        """The rules in force, and whether the reader may ask for the changes advised."""
+        return (rules_key(), self.request.user.role in REQUESTER_ROLES)
 
     def figures(self, contract, period, systems) -> dict:
         evaluation = evaluate_usage(contract, period, systems=systems)

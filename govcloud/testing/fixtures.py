@@ -26,6 +26,7 @@ from itertools import groupby
 from typing import Any
 
 import pytest
+from django.core.cache import caches
 from django.db import connection, transaction
 from django.db.models import Model
 from django.test import Client
@@ -204,6 +205,15 @@ def fresh_cast(db) -> Cast:
 def shared_cast(request, module_cast, db) -> Cast:
     """The older name of ``cast``, kept while tests that ask for it move over."""
     return cast_for(request.node, module_cast)
+
+
+@pytest.fixture(autouse=True)
+def empty_caches() -> Iterator[None]:
+    """Each test starts with empty caches: what one test's pages kept (a settled period's
+    figures, kpi.presenters.settled_figures_key) is of its own rows, rolled back after it."""
+    for cache in caches.all():
+        cache.clear()
+    yield
 
 
 @pytest.fixture

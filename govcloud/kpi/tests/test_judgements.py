@@ -102,8 +102,8 @@ def test_the_contract_overview_card_shows_the_dashboards_values(
     card = client.get("/kpi/card/", {"contract": cast.contract_a.pk})
     dashboard = client.get("/kpi/", {"contract": cast.contract_a.pk})
     assert card.context["period"] == dashboard.context["period"]
-    assert [row.as_json() for row in card.context["card"].rows] == \
-        [row.as_json() for row in dashboard.context["card"].rows]
+    assert [row.as_json() for row in card.context["figures"]["card"].rows] == \
+        [row.as_json() for row in dashboard.context["figures"]["card"].rows]
     html = card.content.decode()
     assert "As on the KPI dashboard: 2025-10" in html
     assert row_of(html, "6") == row_of(dashboard.content.decode(), "6")

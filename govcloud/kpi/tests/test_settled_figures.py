@@ -3,12 +3,15 @@ kept, and read back the same, whole or in part, whatever happens to the rollups 
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timedelta
 from io import StringIO
 
 import numpy as np
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from govcloud.kpi.engine import scorecard
@@ -127,3 +130,44 @@ def test_the_settle_command_keeps_the_figures_of_every_settled_period_once(cast,
 def test_the_settle_command_names_a_contract_it_does_not_know(cast):
     with pytest.raises(CommandError, match="no contract with the code 'nope'"):
         call_command("kpi", "settle", "--contract", "nope", stdout=StringIO())
+
+
+def without_tokens(html: str) -> str:
+    """A page without its CSRF tokens (new at every request)."""
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html)
+
+
+def _figure_queries(client, path: str, params: dict) -> tuple[str, list[str]]:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path, params)
+    assert response.status_code == 200
+    return response.content.decode(), [query["sql"] for query in queries.captured_queries
+                                       if "telemetry_" in query["sql"]]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/kpi/", "/kpi/usage/"])
+def test_a_settled_periods_page_renders_its_figures_once_per_scope_and_language(
+        cast, october, client_for, path):
+    admin = client_for(cast.purchaser_admin)
+    first, computed = _figure_queries(admin, path, {"period": "2025-10"})
+    again, read = _figure_queries(admin, path, {"period": "2025-10"})
+    assert computed and not [sql for sql in read if "maintenance" not in sql]
+    assert without_tokens(again) == without_tokens(first)
+    assert "a1-idle-01" in first or "a1-low-01" in first
+    vendor_a, computed = _figure_queries(client_for(cast.vendor_a), path, {"period": "2025-10"})
+    assert computed and cast.host_a2.name not in vendor_a
+    english = client_for(cast.purchaser_admin)
+    english.cookies["django_language"] = "en"
+    page, computed = _figure_queries(english, path, {"period": "2025-10"})
+    assert computed and ("Rule:" in page or "Scorecard" in page)
+
+
+@pytest.mark.django_db
+def test_a_period_that_has_not_settled_is_computed_at_every_request(
+        cast, october, client_for, settings):
+    settings.GOVCLOUD_TELEMETRY_RAW_DAYS = 100_000
+    admin = client_for(cast.purchaser_admin)
+    _figure_queries(admin, "/kpi/", {"period": "2025-10"})
+    _page, computed = _figure_queries(admin, "/kpi/", {"period": "2025-10"})
+    assert any("telemetry_hostdaily" in sql for sql in computed)
