@@ -463,8 +463,11 @@ class ChangeQueueView(RestrictedMixin, ListView):
 
 class AllocationEntryListView(FilteredListView):
     model = AllocationEntry
-    queryset = AllocationEntry.objects.select_related(
-        "contract", "system", "host", "change_request").order_by("-recorded_at", "-pk")
+    #: The ledger table names a system and a host, nothing else of them: their other
+    #: columns (JSON lists among them) are not read.
+    queryset = AllocationEntry.objects.select_related("system", "host").only(
+        *(field.name for field in AllocationEntry._meta.concrete_fields),
+        "system__label", "host__name").order_by("-recorded_at", "-pk")
     filterset_class = AllocationEntryFilterSet
     partial_template_name = "inventory/_partials/ledger_table.html"
 

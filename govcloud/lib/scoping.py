@@ -22,6 +22,7 @@ roles of ``scope_roles`` see whole.
 
 from __future__ import annotations
 
+from functools import cache
 from typing import TYPE_CHECKING, Any, Protocol, Self, TypeVar, cast
 
 from django.db import models
@@ -51,9 +52,11 @@ class RestrictedQuerySet(models.QuerySet[ModelT]):
         if user.role == Role.SYSTEM_ADMIN and account_admin_sees:
             return self
         contract_field = model.scope_contract_field
+        paths = (contract_field,) if isinstance(contract_field, str) else contract_field
         if user.role in CONTRACT_WIDE_ROLES:
             contracts = user.contracts.all()
-            return self.filter(self._contract_filter(contract_field, contracts)).distinct()
+            return self._once(self.filter(self._contract_filter(contract_field, contracts)),
+                              paths)
         if user.role in SYSTEM_SCOPED_ROLES:
             system_field = getattr(model, "scope_system_field", None)
             systems = user.systems.all()
@@ -62,13 +65,19 @@ class RestrictedQuerySet(models.QuerySet[ModelT]):
                 return self.none()
             contract_ids = systems.values("contract_id")
             if system_field is None:
-                return self.filter(self._contract_filter(contract_field, contract_ids)).distinct()
+                return self._once(
+                    self.filter(self._contract_filter(contract_field, contract_ids)), paths)
             mine = Q(**{f"{system_field}__in": systems})
             if of_contract:
                 mine |= Q(**{f"{system_field}__isnull": True}) & self._contract_filter(
                     contract_field, contract_ids)
-            return self.filter(mine).distinct()
+            return self._once(self.filter(mine), (*paths, system_field))
         return self.none()
+
+    def _once(self, rows: Self, paths: tuple[str, ...]) -> Self:
+        """``rows`` each once: DISTINCT where a path can meet a row more than once, and
+        only there (it sorts every matching row before a page of them is cut)."""
+        return rows.distinct() if fans_out(self.model, paths) else rows
 
     @staticmethod
     def _contract_filter(contract_field: str | tuple[str, ...],
@@ -83,6 +92,22 @@ class RestrictedQuerySet(models.QuerySet[ModelT]):
 
 
 RestrictedManager = models.Manager.from_queryset(RestrictedQuerySet)
+
+
+@cache
+def fans_out(model: type[models.Model], paths: tuple[str, ...]) -> bool:
+    """Whether following one of ``paths`` from ``model`` takes a reverse or many-to-many
+    step, so that a filter along it can match a row more than once."""
+    for path in filter(None, paths):
+        current: Any = model
+        for name in path.split("__"):
+            if name in ("self", "pk"):
+                break
+            step = current._meta.get_field(name)
+            if step.many_to_many or step.one_to_many:
+                return True
+            current = step.related_model
+    return False
 
 
 def visible_rows(model: type[models.Model],
