@@ -197,11 +197,20 @@ class HostUsageView(RestrictedDetailView):
         except ValidationError as error:
             context["period_errors"] = error.messages
             return self.render_to_response(context, status=400)
-        usage = presenters.host_usage(host, period)
-        context.update(period=period, usage=usage,
-                       chart=presenters.series_chart(usage["points"], usage["hourly"]),
-                       table=presenters.series_table(usage["points"], usage["hourly"]))
+        context.update(
+            period=period,
+            figures=SimpleLazyObject(lambda: self.figures(host, period)),
+            figures_key=presenters.settled_figures_key(contract, period, [host.system],
+                                                       "host", host.pk),
+            figures_seconds=presenters.SETTLED_PAGE_SECONDS)
         return self.render_to_response(context)
+
+    @staticmethod
+    def figures(host, period) -> dict:
+        usage = presenters.host_usage(host, period)
+        return {"usage": usage,
+                "chart": presenters.series_chart(usage["points"], usage["hourly"]),
+                "table": presenters.series_table(usage["points"], usage["hourly"])}
 
 
 class HostAdviceView(RestrictedDetailView):

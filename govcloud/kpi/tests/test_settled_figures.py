@@ -171,3 +171,17 @@ def test_a_period_that_has_not_settled_is_computed_at_every_request(
     _figure_queries(admin, "/kpi/", {"period": "2025-10"})
     _page, computed = _figure_queries(admin, "/kpi/", {"period": "2025-10"})
     assert any("telemetry_hostdaily" in sql for sql in computed)
+
+
+@pytest.mark.django_db
+def test_a_hosts_usage_page_of_a_settled_month_is_rendered_once(cast, october, client_for):
+    path = f"/hosts/{cast.host_a1.pk}/usage/"
+    admin = client_for(cast.purchaser_admin)
+    first, computed = _figure_queries(admin, path, {"period": "2025-10"})
+    again, read = _figure_queries(admin, path, {"period": "2025-10"})
+    assert any("telemetry_hosthourly" in sql for sql in computed) and not read
+    assert without_tokens(again) == without_tokens(first)
+    assert "2025-10-10 10:00" in first  # host_a1's outage
+    other, computed = _figure_queries(admin, f"/hosts/{cast.host_a2.pk}/usage/",
+                                      {"period": "2025-10"})
+    assert computed and cast.host_a2.name in other and cast.host_a1.name not in other
