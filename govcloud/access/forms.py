@@ -28,7 +28,7 @@ class AccessRequestForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["contract"].queryset = Contract.objects.restrict(user)
+        self.fields["contract"].queryset = Contract.objects.restrict(user).for_display()
         self.fields["systems"].queryset = ApplicationSystem.objects.restrict(user)
 
 

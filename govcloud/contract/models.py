@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
-from typing import Any
+from typing import Any, Self
 
 from django.conf import settings
 from django.db import models
@@ -25,7 +25,7 @@ from govcloud.contract.choices import (
 )
 from govcloud.lib.integrity import check_integrity
 from govcloud.lib.money import to_wan_yuan
-from govcloud.lib.scoping import RestrictedManager
+from govcloud.lib.scoping import RestrictedManager, RestrictedQuerySet
 
 MONEY: dict[str, Any] = {"max_digits": 16, "decimal_places": 2}
 
@@ -66,6 +66,18 @@ class Organization(models.Model):
         return self.name
 
 
+class ContractQuerySet(RestrictedQuerySet["Contract"]):
+    def for_display(self) -> Self:
+        """Each contract with the title of its version in force (``current_title``), which
+        its name reads: a list of contracts costs one query, not one a contract."""
+        current = ContractVersion.objects.filter(contract=models.OuterRef("pk"),
+                                                 is_current=True).values("title")[:1]
+        return self.annotate(current_title=models.Subquery(current))
+
+
+ContractManager = models.Manager.from_queryset(ContractQuerySet)
+
+
 class Contract(models.Model):
     """A service contract between a purchasing agency and a cloud provider (C-1), known by
     the ``code`` its contract file gives it; its content lives in versions."""
@@ -73,7 +85,7 @@ class Contract(models.Model):
     code = models.SlugField(_("code"), max_length=63, unique=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
-    objects = RestrictedManager()
+    objects = ContractManager()
     scope_contract_field = "self"
     scope_visible_to_system_users = True
     scope_visible_to_account_admin = True
@@ -84,6 +96,8 @@ class Contract(models.Model):
         ordering = ["code"]
 
     def __str__(self) -> str:
+        if "current_title" in self.__dict__:  # ContractQuerySet.for_display
+            return self.__dict__["current_title"] or self.code
         current = self.current_version
         return current.title if current else self.code
 

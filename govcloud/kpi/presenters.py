@@ -62,7 +62,7 @@ def kpi_contracts(user):
     who see contracts only to scope accounts)."""
     if not user.is_authenticated or user.role not in KPI_ROLES:
         return Contract.objects.none()
-    return Contract.objects.restrict(user).order_by("pk")
+    return Contract.objects.restrict(user).for_display().order_by("pk")
 
 
 @dataclass

@@ -21,6 +21,6 @@ def visible_to_requester(
     def queryset(request: HttpRequest | None) -> models.QuerySet[Any, Any]:
         if request is None:
             return model._default_manager.none()
-        return visible_rows(model, request.user)
+        return visible_rows(model, request.user).for_display()
 
     return queryset

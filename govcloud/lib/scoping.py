@@ -74,6 +74,11 @@ class RestrictedQuerySet(models.QuerySet[ModelT]):
             return self._once(self.filter(mine), (*paths, system_field))
         return self.none()
 
+    def for_display(self) -> Self:
+        """The rows as choices and lists name them: a model whose name is read from
+        another table annotates it here (one query for the list, not one a row)."""
+        return self
+
     def _once(self, rows: Self, paths: tuple[str, ...]) -> Self:
         """``rows`` each once: DISTINCT where a path can meet a row more than once, and
         only there (it sorts every matching row before a page of them is cut)."""

@@ -44,7 +44,7 @@ class TelemetrySourceForm(forms.Form):
                  or (source is not None and source.kind == SourceKind.SIMULATOR)]
         self.fields["kind"].choices = kinds
         if source is None:
-            self.fields["contract"].queryset = Contract.objects.restrict(user)
+            self.fields["contract"].queryset = Contract.objects.restrict(user).for_display()
         else:
             del self.fields["contract"]
         hosts = CloudHost.objects.restrict(user).exclude(data_center="")

@@ -34,7 +34,7 @@ class MaintenanceWindowForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["contract"].queryset = Contract.objects.restrict(user)
+        self.fields["contract"].queryset = Contract.objects.restrict(user).for_display()
         self.fields["system"].queryset = ApplicationSystem.objects.restrict(user)\
             .select_related("contract")
 

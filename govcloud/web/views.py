@@ -22,7 +22,7 @@ def home(request: HttpRequest) -> HttpResponse:
     """Open the administrator's own page, else the user's contract, else the contract list."""
     if request.user.role in ADMIN_HOMES:
         return redirect(ADMIN_HOMES[request.user.role])
-    contracts = list(Contract.objects.restrict(request.user)[:2])
+    contracts = list(Contract.objects.restrict(request.user).for_display()[:2])
     if len(contracts) == 1:
         return redirect("contract-detail", pk=contracts[0].pk)
     return redirect("contract-list")
