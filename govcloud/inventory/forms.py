@@ -192,7 +192,7 @@ class AllocationForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["contract"].queryset = Contract.objects.restrict(user)
+        self.fields["contract"].queryset = Contract.objects.restrict(user).for_display()
 
     def clean_at(self):
         moment = self.cleaned_data.get("at")

@@ -38,7 +38,7 @@ class ImportForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        contracts = Contract.objects.restrict(user)
+        contracts = Contract.objects.restrict(user).for_display()
         self.fields["contract"].queryset = contracts
         if len(contracts[:2]) == 1:
             self.fields["contract"].initial = contracts[0]
@@ -116,7 +116,7 @@ class InventoryExportView(RestrictedMixin, View):
 
     def get(self, request, *args, **kwargs):
         if "contract" not in request.GET:
-            contracts = Contract.objects.restrict(request.user)
+            contracts = Contract.objects.restrict(request.user).for_display()
             return render(request, "inventory/import_export.html", {"contracts": contracts})
         contract = _visible_contract(request.user, request.GET["contract"])
         workbook = spreadsheets.export_workbook(contract, actor=request.user, request=request)
