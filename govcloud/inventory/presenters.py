@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from govcloud.contract.models import CatalogItem
@@ -23,11 +24,12 @@ def catalog_of(contract) -> dict[str, CatalogItem]:
 
 def catalogs_of(contract_ids) -> dict[int, dict[str, CatalogItem]]:
     """Return contract id -> meter -> catalog item, for the current versions, in one query."""
-    items = CatalogItem.objects.filter(version__contract_id__in=set(contract_ids),
-                                       version__is_current=True).select_related("version")
+    items = CatalogItem.objects.filter(
+        version__contract_id__in=set(contract_ids), version__is_current=True,
+    ).annotate(contract_id=F("version__contract_id"))  # not the version: it holds the file
     catalogs: dict[int, dict[str, CatalogItem]] = {}
     for item in items:
-        catalogs.setdefault(item.version.contract_id, {})[item.meter] = item
+        catalogs.setdefault(item.contract_id, {})[item.meter] = item
     return catalogs
 
 

@@ -44,13 +44,15 @@ class CatalogItemViewSet(RestrictedReadOnlyViewSet):
 
 
 class KpiViewSet(RestrictedReadOnlyViewSet):
-    queryset = Kpi.objects.select_related("version")
+    #: The version for its figures, not the contract file it was read from.
+    queryset = Kpi.objects.select_related("version").defer("version__source_text")
     serializer_class = serializers.KpiSerializer
     filterset_class = filtersets.KpiFilterSet
 
 
 class PaymentMilestoneViewSet(RestrictedReadOnlyViewSet):
-    queryset = PaymentMilestone.objects.select_related("version")
+    queryset = PaymentMilestone.objects.select_related("version").defer(
+        "version__source_text")
     serializer_class = serializers.PaymentMilestoneSerializer
     filterset_class = filtersets.PaymentMilestoneFilterSet
 
