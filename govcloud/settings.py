@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import secrets
 from pathlib import Path
@@ -129,6 +130,19 @@ def _database() -> dict:
 
 
 DATABASES = {"default": _database()}
+
+# What the pages keep of figures that never change (a settled period's, docs/kpi.md): in
+# files of the data directory, so that every worker process shares them and a restart
+# keeps them; one directory per database, so that two databases never read each other's.
+_DATABASE_KEY = hashlib.sha256(
+    env_str("DATABASE_URL", "sqlite").encode()).hexdigest()[:12]
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(DATA_DIR / "cache" / _DATABASE_KEY),
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -82,3 +82,13 @@ def test_the_demo_command_prints_a_login_per_role_and_can_run_twice(tmp_path):
         assert login in first.stdout
     listed = govcloud("contract", "list", data_dir=tmp_path)
     assert listed.stdout.count("qinghe-data-2026") == 1
+
+
+def test_kept_figures_live_in_the_data_dir_one_directory_per_database(tmp_path):
+    """Every worker process reads the same kept figures (a file cache), and a data directory
+    used with two databases never shows one's figures for the other's."""
+    show = "from django.conf import settings; print(settings.CACHES['default']['LOCATION'])"
+    locations = {govcloud("shell", "-c", show, data_dir=tmp_path, **extra).stdout.split()[-1]
+                 for extra in ({}, {"DATABASE_URL": f"sqlite:///{tmp_path / 'other.sqlite3'}"})}
+    assert len(locations) == 2
+    assert all(location.startswith(str(tmp_path / "cache")) for location in locations)
