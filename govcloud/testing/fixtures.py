@@ -113,10 +113,9 @@ def held_build(fixture: str, build: Callable[[], Any], django_db_blocker) -> Ite
                 _held_builds.remove(held)
 
 
-#: The fixtures that hold a build open over several tests: the module's cast, the bundled
-#: demo of govcloud/demo/tests (package-scoped, shared by test_demo and test_fleet) and the
-#: other contract's demo of test_fleet_builds.
-HELD_FIXTURES = ("module_cast", "held_demo", "held_other_demo")
+#: The fixtures that hold a build open over several tests: the module's cast, and the
+#: bundled demo of govcloud/demo/tests (package-scoped, shared by test_demo and test_fleet).
+HELD_FIXTURES = ("module_cast", "held_demo")
 
 
 def takes(item: pytest.Item, fixture: str) -> bool:

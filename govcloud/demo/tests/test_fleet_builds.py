@@ -3,14 +3,13 @@ contract of other figures gets a fleet of its own figures."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 import pytest
 import time_machine
 
 from govcloud.demo.constants import BEIJING
-from govcloud.demo.services import DemoBuild, build_demo
+from govcloud.demo.services import build_demo
 from govcloud.demo.tests.conftest import DEMO_NOW
 from govcloud.demo.tests.fingerprints import STAMPS, fingerprint
 from govcloud.inventory.changes import OPEN_CHANGE_STATUSES
@@ -18,7 +17,6 @@ from govcloud.inventory.choices import ChangeStatus
 from govcloud.inventory.ledger import contract_allocation, running_hosts
 from govcloud.inventory.models import AllocationEntry, ChangeRequest, CloudHost
 from govcloud.testing.cast import OTHER_CONTRACT_PATH
-from govcloud.testing.fixtures import HeldBuild, held_build
 
 pytestmark = pytest.mark.django_db
 
@@ -32,26 +30,9 @@ def test_two_fresh_databases_get_the_same_fleet_and_history(first_fingerprint):
     assert first_fingerprint == second
 
 
-def _build_other_mid_term() -> DemoBuild:
+def test_another_contract_gets_a_fleet_of_only_what_it_rents_within_its_quantities():
     with time_machine.travel(MID_TERM, tick=False):
-        return build_demo(OTHER_CONTRACT_PATH)
-
-
-@pytest.fixture(scope="module")
-def held_other_demo(django_db_setup, django_db_blocker) -> Iterator[HeldBuild]:
-    with held_build("held_other_demo", _build_other_mid_term, django_db_blocker) as held:
-        yield held
-
-
-@pytest.fixture
-def other_demo(held_other_demo, db) -> DemoBuild:
-    """The demo on the other agency's contract, in the middle of its term (built once for
-    the tests that read it)."""
-    return held_other_demo.built
-
-
-def test_another_contract_gets_a_fleet_of_only_what_it_rents_within_its_quantities(other_demo):
-    build = other_demo
+        build = build_demo(OTHER_CONTRACT_PATH)
     contract = build.contract
     version = contract.current_version
     target = version.kpis.get(measure="hosts_in_service").target
@@ -66,8 +47,9 @@ def test_another_contract_gets_a_fleet_of_only_what_it_rents_within_its_quantiti
     assert not hosts.exclude(standard_storage_gb=0).exists()
 
 
-def test_a_running_term_gets_its_history_up_to_an_hour_before_now(other_demo):
-    contract = other_demo.contract
+def test_a_running_term_gets_its_history_up_to_an_hour_before_now():
+    with time_machine.travel(MID_TERM, tick=False):
+        contract = build_demo(OTHER_CONTRACT_PATH).contract
     requests = ChangeRequest.objects.filter(contract=contract)
     assert requests.filter(status=ChangeStatus.VERIFIED).exists()
     assert requests.filter(status__in=list(OPEN_CHANGE_STATUSES)).count() >= 4
