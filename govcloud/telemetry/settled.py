@@ -59,8 +59,9 @@ def recall(contract, kind: str, first: date, last: date, compute: Callable[[], T
         try:
             with transaction.atomic():
                 SettledFigures.objects.create(**key, payload=payload)
-        except IntegrityError:
-            pass  # another request stored the same figures of the same rollups first
+        except IntegrityError:  # another request stored them first: read what it stored
+            payload = SettledFigures.objects.filter(**key).values_list("payload",
+                                                                      flat=True).get()
     return decode(json.loads(payload))
 
 
