@@ -34,6 +34,7 @@ from govcloud.telemetry.models import (
     ProbeHourly,
     ServiceEndpoint,
 )
+from govcloud.telemetry.settled import day_end
 
 _AVAILABILITY_SUMS = ("samples", "seconds_observed", "seconds_up", "seconds_maintenance")
 _USAGE_SUMS = ("cpu_samples", "cpu_sum", "memory_samples", "memory_sum")
@@ -160,8 +161,6 @@ def system_ids(systems) -> set[int]:
         return set(systems.values_list("pk", flat=True))
     return {system.pk for system in systems}
 
-
-day_end = settled.day_end
 
 
 def host_figures(contract, first: date, last: date, systems=None,

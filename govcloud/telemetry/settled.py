@@ -10,8 +10,8 @@ whatever the fleet has become, and a page asking for last year costs one row, no
 of rollups.
 
 Rows written around ingest (the simulator's and the benchmarks' bulk loads, bulk.py) may
-change a settled period: they forget what they touch. A period that has not settled is
-computed from the rollups at every request.
+change a settled period: they forget what they touch, and the pages' kept renderings. A
+period that has not settled is computed from the rollups at every request.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
 
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -67,6 +68,8 @@ def recall(contract, kind: str, first: date, last: date, compute: Callable[[], T
 
 def forget(since: date, until: date) -> int:
     """Drop the stored figures of every period that overlaps the local days
-    ``since``–``until`` (rollups written there around ingest). Returns rows dropped."""
+    ``since``–``until`` (rollups written there around ingest), and what pages kept of
+    them (the whole cache: such loads are rare). Returns rows dropped."""
     dropped, _ = SettledFigures.objects.filter(first__lte=until, last__gte=since).delete()
+    cache.clear()
     return dropped
