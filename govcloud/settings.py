@@ -90,6 +90,9 @@ AUTHENTICATION_BACKENDS = [
 ROOT_URLCONF = "govcloud.urls"
 WSGI_APPLICATION = "govcloud.wsgi.application"
 
+#: Django's form renderer, but a plain select is written without a template per option.
+FORM_RENDERER = "govcloud.lib.form_rendering.QuickSelectRenderer"
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
