@@ -58,12 +58,13 @@ def save_account(
     fit. Used by the bootstrap, the demo and the tests; people go through create_account."""
     contracts, systems = list(contracts), list(systems)
     _check_scope(role, contracts, systems)
-    user, _created = User.objects.update_or_create(
+    user, created = User.objects.update_or_create(
         username=username,
         defaults={"role": role, "display_name": display_name, "organization": organization,
                   "phone": phone, "is_staff": False, "is_superuser": False},
     )
-    if password is not None and not user.check_password(password):
+    # A new account has no password to compare with (checking costs a whole hashing).
+    if password is not None and (created or not user.check_password(password)):
         _store_password(user, password, initial=password_is_initial)
     user.contracts.set(contracts)
     user.systems.set(systems)

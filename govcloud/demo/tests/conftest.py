@@ -14,11 +14,9 @@ from datetime import datetime
 
 import pytest
 import time_machine
-from django.db import transaction
 
 from govcloud.demo.constants import BEIJING
 from govcloud.demo.services import DemoBuild, build_demo
-from govcloud.demo.tests.fingerprints import fingerprint
 from govcloud.testing.fixtures import HeldBuild, held_build
 
 #: The day the tests of this package build and read the demo: after the bundled
@@ -32,22 +30,17 @@ def demo_clock() -> Iterator[None]:
     with time_machine.travel(DEMO_NOW, tick=True):
         yield
 
-#: The fingerprint of the held demo, taken as it was built in an empty database.
-_built_in_an_empty_database: list[tuple[list, ...]] = []
 
-
-def build_and_fingerprint() -> DemoBuild:
+def build_on_demo_now() -> DemoBuild:
     with time_machine.travel(DEMO_NOW, tick=False):
-        demo = build_demo()
-    _built_in_an_empty_database[:] = [fingerprint(demo.contract)]
-    return demo
+        return build_demo()
 
 
 @pytest.fixture(scope="package")
 def held_demo(django_db_setup, django_db_blocker) -> Iterator[HeldBuild]:
     """Build the demo once for this package's modules that read it, and roll it back
     before the first test that does not (``test_fleet_builds`` builds its own)."""
-    with held_build("held_demo", build_and_fingerprint, django_db_blocker) as held:
+    with held_build("held_demo", build_on_demo_now, django_db_blocker) as held:
         yield held
 
 
@@ -59,15 +52,3 @@ def bundled_demo(held_demo, db) -> DemoBuild:
         pytest.fail("the demo was rolled back before this test: the modules that read it "
                     "must run before the others of govcloud/demo/tests", pytrace=False)
     return held_demo.built
-
-
-@pytest.fixture
-def first_fingerprint(db) -> tuple[list, ...]:
-    """What a first build of the demo made in an empty database: the held demo's, if it
-    was built in this run, else a build of its own that is rolled back."""
-    if _built_in_an_empty_database:
-        return _built_in_an_empty_database[0]
-    with transaction.atomic(), time_machine.travel(DEMO_NOW, tick=False):
-        first = fingerprint(build_demo().contract)
-        transaction.set_rollback(True)
-    return first
