@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.timezone import localtime
 
@@ -21,15 +21,18 @@ from govcloud.inventory.templatetags.inventory import host_badge, service_names,
 DASH = "—"
 
 
+#: An id no object has, standing for the id in a route reversed once for a whole table.
+STAND_IN_ID = 9876543210123
+
+
 def link_maker(route: str) -> Callable[[int], str]:
-    """Return a function that writes the link of a route's object by id, reversing each id
-    once (a ledger page names the same hosts many times)."""
-    links: dict[int, str] = {}
+    """Return a function that writes the link of a route's object by id: the route is
+    reversed once, with a stand-in id, not once a row."""
+    pattern = reverse(route, args=[STAND_IN_ID])
+    stand_in = str(STAND_IN_ID)
 
     def link(pk: int) -> str:
-        if pk not in links:
-            links[pk] = reverse(route, args=[pk])
-        return links[pk]
+        return pattern.replace(stand_in, str(int(pk)))
 
     return link
 
@@ -37,23 +40,30 @@ def link_maker(route: str) -> Callable[[int], str]:
 def host_rows(hosts: Iterable, *, hide_system: bool = False) -> SafeString:
     """The rows of ``_partials/host_table.html``: one a host."""
     host_link = link_maker("host-detail")
-
-    def cells(host) -> tuple:
-        system = "" if hide_system else format_html("<td>{}</td>", host.system)
-        return (
-            host_link(host.pk), host.name, system, host_badge(host.status),
-            host.get_status_display(), host.vcpu, host.memory_gb,  # whole numbers: as written
-            host.standard_storage_gb, host.performance_storage_gb,
-            service_names(host.services), ", ".join(host.ip_addresses or ()) or DASH,
-            host.operating_system or DASH, host.data_center or DASH,
-        )
-
-    return format_html_join(
-        "\n", '<tr><td class="nowrap"><a href="{}">{}</a></td>{}'
-        '<td><span class="badge {}">{}</span></td><td class="num">{}</td>'
-        '<td class="num">{}</td><td class="num">{}</td><td class="num">{}</td><td>{}</td>'
-        '<td class="nowrap">{}</td><td>{}</td><td>{}</td></tr>',
-        (cells(host) for host in hosts))
+    # Translated once a page, not once a host: a status badge, a list of services.
+    statuses: dict[str, str] = {}
+    services: dict[tuple[str, ...], str] = {}
+    rows = []
+    for host in hosts:
+        system = "" if hide_system else f"<td>{text(host.system)}</td>"
+        if host.status not in statuses:
+            statuses[host.status] = (f'<span class="badge {text(host_badge(host.status))}">'
+                                     f'{text(host.get_status_display())}</span>')
+        named = tuple(host.services or ())
+        if named not in services:
+            services[named] = text(service_names(named))
+        rows.append(
+            f'<tr><td class="nowrap"><a href="{text(host_link(host.pk))}">{text(host.name)}'
+            f'</a></td>{system}<td>{statuses[host.status]}</td>'
+            # whole numbers, written as they are
+            f'<td class="num">{host.vcpu}</td><td class="num">{host.memory_gb}</td>'
+            f'<td class="num">{host.standard_storage_gb}</td>'
+            f'<td class="num">{host.performance_storage_gb}</td>'
+            f'<td>{services[named]}</td>'
+            f'<td class="nowrap">{text(", ".join(host.ip_addresses or ()) or DASH)}</td>'
+            f'<td>{text(host.operating_system or DASH)}</td>'
+            f'<td>{text(host.data_center or DASH)}</td></tr>')
+    return mark_safe("\n".join(rows))  # every value above is escaped
 
 
 def ledger_rows(entries: Iterable, *, hide_system: bool = False,
@@ -62,27 +72,42 @@ def ledger_rows(entries: Iterable, *, hide_system: bool = False,
     ``presenters.label_entries`` (the catalog item and the recorder's name)."""
     host_link = link_maker("host-detail")
     change_link = link_maker("change-request-detail")
-
-    def cells(entry) -> tuple:
-        system = "" if hide_system else format_html("<td>{}</td>", entry.system)
+    items: dict[int, tuple[str, str]] = {}  # catalog item id -> its label and unit
+    rows = []
+    for entry in entries:
+        system = "" if hide_system else f"<td>{text(entry.system)}</td>"
         host = ""
         if not hide_host:
-            host = format_html('<td class="nowrap">{}</td>', format_html(
-                '<a href="{}">{}</a>', host_link(entry.host_id), entry.host,
-            ) if entry.host_id else DASH)
+            named = (f'<a href="{text(host_link(entry.host_id))}">{text(entry.host)}</a>'
+                     if entry.host_id else DASH)
+            host = f'<td class="nowrap">{named}</td>'
         item = entry.item
-        change = format_html('<a href="{}">#{}</a>', change_link(entry.change_request_id),
-                             entry.change_request_id) if entry.change_request_id else DASH
-        return (
-            localtime(entry.recorded_at).strftime("%Y-%m-%d %H:%M"), system, host,
-            f"{item.number}. {Truncator(item.display_name).chars(24)}" if item
-            else entry.meter,
-            "negative" if entry.delta < 0 else "positive", signed(entry.delta),
-            item.display_unit if item else "", change, Truncator(entry.reason).chars(40),
-            entry.recorded_by or DASH,
-        )
+        if item is None:
+            label, unit = text(entry.meter), ""
+        else:
+            if item.pk not in items:
+                items[item.pk] = (text(f"{item.number}. {truncated(item.display_name, 24)}"),
+                                  text(item.display_unit))
+            label, unit = items[item.pk]
+        change = DASH
+        if entry.change_request_id:
+            change = (f'<a href="{text(change_link(entry.change_request_id))}">'
+                      f'#{entry.change_request_id}</a>')
+        rows.append(
+            f'<tr><td class="nowrap">{localtime(entry.recorded_at):%Y-%m-%d %H:%M}</td>'
+            f'{system}{host}<td>{label}</td>'
+            f'<td class="num {"negative" if entry.delta < 0 else "positive"}">'
+            f'{text(signed(entry.delta))}</td><td>{unit}</td><td>{change}</td>'
+            f'<td>{text(truncated(entry.reason, 40))}</td>'
+            f'<td class="nowrap">{text(entry.recorded_by or DASH)}</td></tr>')
+    return mark_safe("\n".join(rows))  # every value above is escaped
 
-    return format_html_join(
-        "\n", '<tr><td class="nowrap">{}</td>{}{}<td>{}</td><td class="num {}">{}</td>'
-        '<td>{}</td><td>{}</td><td>{}</td><td class="nowrap">{}</td></tr>',
-        (cells(entry) for entry in entries))
+
+def text(value) -> str:
+    """A value as a template writes it: escaped, unless it is marked safe."""
+    return conditional_escape(value)
+
+
+def truncated(value: str, length: int) -> str:
+    """``truncatechars``: the text, or its first characters and an ellipsis."""
+    return value if len(value) <= length else Truncator(value).chars(length)
