@@ -129,6 +129,12 @@ def _database() -> dict:
         # each other as they do in production instead of failing on a table lock.
         # One file per test run, so that runs side by side do not share it.
         config["TEST"] = {"NAME": str(DATA_DIR / f"test-govcloud-{os.getpid()}.sqlite3")}
+    else:
+        # Every choice list of a form reads its rows through QuerySet.iterator(), which on
+        # PostgreSQL opens a server-side cursor (three round trips, the rows copied at
+        # commit) for a few dozen rows. Long tables are read in keyset pages instead
+        # (govcloud/lib/batches.py), in bounded memory without one.
+        config["DISABLE_SERVER_SIDE_CURSORS"] = True
     return config
 
 

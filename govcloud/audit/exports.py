@@ -13,6 +13,7 @@ from openpyxl.utils import get_column_letter
 
 from govcloud.audit.models import AuditEvent
 from govcloud.audit.presenters import action_label, role_label
+from govcloud.lib.batches import each_in_order
 from govcloud.lib.sheets import csv_value, write_rows
 
 BEIJING = ZoneInfo("Asia/Shanghai")
@@ -39,7 +40,7 @@ def _row(event: AuditEvent) -> list:
 
 def export_events(events, file_format: str) -> tuple[bytes, int]:
     """Return the events as a CSV (UTF-8 with BOM, for Excel) or XLSX file, and their count."""
-    rows = [_row(event) for event in events.order_by("sequence").iterator(chunk_size=2000)]
+    rows = [_row(event) for event in each_in_order(events, "sequence")]
     return (_csv(rows) if file_format == "csv" else _xlsx(rows)), len(rows)
 
 

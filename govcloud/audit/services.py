@@ -25,6 +25,7 @@ from django.utils import timezone
 from govcloud.audit.choices import Outcome, ProblemKind
 from govcloud.audit.constants import GENESIS_TAG, KEY_BYTES, KEY_NAME, retention_days
 from govcloud.audit.models import AuditChainHead, AuditEvent, AuditLogError, retention_cutoff
+from govcloud.lib.batches import each_in_order
 from govcloud.lib.gmcrypto import hmac_sm3_hex, load_key, tags_equal
 
 PURGE_ACTION = "audit.purge"
@@ -246,7 +247,7 @@ def _start_problems(head: AuditChainHead) -> list[Problem]:
 def _read_links(key: bytes) -> tuple[list[_Link], dict[int, AuditEvent]]:
     """Return every row as a link, and the rows whose tag fails at their own sequence."""
     links, suspects = [], {}
-    for event in AuditEvent.objects.order_by("sequence", "pk").iterator(chunk_size=2000):
+    for event in each_in_order(AuditEvent.objects.all(), "sequence"):
         intact = tags_equal(compute_tag(event, key), event.tag)
         links.append(_Link(event.pk, event.sequence, event.previous_tag, event.tag,
                            event.sequence if intact else None))
