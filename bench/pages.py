@@ -14,8 +14,9 @@ free port, signs in as the purchaser admin through the
 sign-in pages (password, then the TOTP code ``govcloud demo --code`` prints) and measures:
 the KPI dashboard and the usage evaluation for a month, a year and the term; the
 allocation; the ledger; the hosts list; one host's usage page; and the API call that
-answers the same question next to each page. Each page gets one warm-up request, then
-``--requests`` requests (``--fleet-requests`` on the large fleet), ``--concurrency`` at a
+answers the same question next to each page. Each page gets a warm-up round of
+``--concurrency`` requests at once (so that every worker has served it before it is
+timed), then ``--requests`` requests (``--fleet-requests`` on the large fleet), ``--concurrency`` at a
 time; p50 and p95 of their times are printed per page. Then the fleet grows to
 ``--fleet`` hosts (bench/fleet.py: hosts and synthetic daily rows for the term, loaded
 in bulk), the server starts again and the same pages are measured. Everything it
@@ -231,7 +232,8 @@ def demo_password() -> str:
 
 def drive(base: str, cookies: dict, path: str, requests_count: int,
           concurrency: int) -> Timings:
-    """One warm-up request, then ``requests_count`` requests, ``concurrency`` at a time."""
+    """A warm-up round of ``concurrency`` requests at once (every worker serves one), then
+    ``requests_count`` requests, ``concurrency`` at a time."""
     import threading
 
     import requests
@@ -247,8 +249,8 @@ def drive(base: str, cookies: dict, path: str, requests_count: int,
         _body = reply.content
         return time.perf_counter() - began, reply.status_code == 200
 
-    fetch(-1)
     with ThreadPoolExecutor(concurrency) as pool:
+        list(pool.map(fetch, range(-concurrency, 0)))
         results = list(pool.map(fetch, range(requests_count)))
     return Timings([seconds for seconds, _ok in results],
                    sum(1 for _seconds, ok in results if not ok))
