@@ -16,8 +16,9 @@ the KPI dashboard and the usage evaluation for a month, a year and the term; the
 allocation; the ledger; the hosts list; one host's usage page; and the API call that
 answers the same question next to each page. Each page gets a warm-up round of
 ``--concurrency`` requests at once (so that every worker has served it before it is
-timed), then ``--requests`` requests (``--fleet-requests`` on the large fleet), ``--concurrency`` at a
-time; p50 and p95 of their times are printed per page. Then the fleet grows to
+timed), then ``--requests`` requests (``--fleet-requests`` on the large fleet),
+``--concurrency`` at a time; p50 and p95 of their times are printed per page. Then the
+fleet grows to
 ``--fleet`` hosts (bench/fleet.py: hosts and synthetic daily rows for the term, loaded
 in bulk), the server starts again and the same pages are measured. Everything it
 started is stopped and removed at the end.
