@@ -18,10 +18,9 @@ answers the same question next to each page. Each page gets a warm-up round of
 ``--concurrency`` requests at once (so that every worker has served it before it is
 timed), then ``--requests`` requests (``--fleet-requests`` on the large fleet),
 ``--concurrency`` at a time; p50 and p95 of their times are printed per page. Then the
-fleet grows to
-``--fleet`` hosts (bench/fleet.py: hosts and synthetic daily rows for the term, loaded
-in bulk), the server starts again and the same pages are measured. Everything it
-started is stopped and removed at the end.
+fleet grows to ``--fleet`` hosts (bench/fleet.py: hosts and synthetic daily rows for the
+term, loaded in bulk), the server starts again and the same pages are measured.
+Everything it started is stopped and removed at the end.
 
 With ``--database-url`` the database is measured as it is: nothing is built or added.
 """

@@ -18,7 +18,7 @@ from django.db.models import OuterRef, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from govcloud.contract.models import Contract
+from govcloud.contract.models import CatalogItem, Contract
 from govcloud.inventory.choices import HostStatus
 from govcloud.inventory.models import (
     AllocationEntry,
@@ -128,8 +128,8 @@ def allocation_problems(contract: Contract, changes: dict[str, int]) -> list[str
 
     Each problem names the catalog item, the quantity asked and the headroom left.
     """
-    version = contract.current_version
-    catalog = {item.meter: item for item in version.catalogitems.all()} if version else {}
+    catalog = {item.meter: item for item in CatalogItem.objects.filter(
+        version__contract=contract, version__is_current=True)}
     current = allocated_by_meter(contract)
     problems = []
     for meter, delta in changes.items():
@@ -175,12 +175,12 @@ def record_allocation(contract: Contract, system: ApplicationSystem, changes: di
         raise ValidationError(problems)
     moment = at or timezone.now()
     username = getattr(actor, "username", "")
-    return [
-        AllocationEntry.objects.create(contract=contract, system=system, host=host, meter=meter,
-                                       delta=delta, recorded_at=moment, reason=reason,
-                                       actor_username=username, change_request=change_request)
+    return AllocationEntry.objects.bulk_create([
+        AllocationEntry(contract=contract, system=system, host=host, meter=meter, delta=delta,
+                        recorded_at=moment, reason=reason, actor_username=username,
+                        change_request=change_request)
         for meter, delta in changes.items() if delta
-    ]
+    ])
 
 
 def host_meters(host: CloudHost) -> dict[str, int]:
