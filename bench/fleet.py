@@ -70,10 +70,12 @@ def grow_fleet(contract, size: int, first: date, days: int, seed: str,
     return {"hosts": len(hosts), "daily_rows": rows}
 
 
-def analyze() -> None:
-    """Refresh PostgreSQL's planner statistics after a bulk load, as autovacuum would."""
+def analyze(vacuum: bool = False) -> None:
+    """Refresh PostgreSQL's planner statistics after a bulk load, as autovacuum would; with
+    ``vacuum``, do all of autovacuum's first pass over the new rows now, so that what is
+    measured next is the pages, not autovacuum working beside them."""
     from django.db import connection
 
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            cursor.execute("VACUUM ANALYZE" if vacuum else "ANALYZE")
