@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import OuterRef, Subquery, Sum
+from django.db.models import F, Sum, Window
+from django.db.models.functions import FirstValue, RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -112,15 +113,21 @@ def running_hosts(contract: Contract, at: datetime | None = None,
                   systems: QuerySet[ApplicationSystem] | Iterable[ApplicationSystem] | None = None
                   ) -> int:
     """Count the contract's hosts (of ``systems`` only, if given) whose last status change
-    up to ``at`` is running: one query, whatever the fleet's size."""
+    up to ``at`` is running: one query and one pass over the changes (each change ranked
+    within its host), not a lookup a host, whatever the fleet's size."""
     moment = at or timezone.now()
-    latest = (HostStatusChange.objects.filter(host=OuterRef("pk"), changed_at__lte=moment)
-              .order_by("-changed_at", "-pk").values("status")[:1])
-    hosts = CloudHost.objects.filter(system__contract=contract)
+    changes = HostStatusChange.objects.filter(host__system__contract=contract,
+                                              changed_at__lte=moment)
     if systems is not None:
-        hosts = hosts.filter(system__in=systems)
-    return hosts.annotate(status_then=Subquery(latest)).filter(
-        status_then=HostStatus.RUNNING).count()
+        changes = changes.filter(host__system__in=systems)
+    latest_first = {"partition_by": [F("host_id")],
+                    "order_by": [F("changed_at").desc(), F("pk").desc()]}
+    # Both conditions name window expressions, so both apply after the ranking (a plain
+    # status condition would apply before it and rank the running changes only).
+    return changes.annotate(
+        recency=Window(RowNumber(), **latest_first),
+        status_then=Window(FirstValue("status"), **latest_first),
+    ).filter(recency=1, status_then=HostStatus.RUNNING).count()
 
 
 def allocation_problems(contract: Contract, changes: dict[str, int]) -> list[str]:
