@@ -120,14 +120,14 @@ def running_hosts(contract: Contract, at: datetime | None = None,
                                               changed_at__lte=moment)
     if systems is not None:
         changes = changes.filter(host__system__in=systems)
-    latest_first = {"partition_by": [F("host_id")],
-                    "order_by": [F("changed_at").desc(), F("pk").desc()]}
+    host, latest_first = [F("host_id")], [F("changed_at").desc(), F("pk").desc()]
     # Both conditions name window expressions, so both apply after the ranking (a plain
     # status condition would apply before it and rank the running changes only).
-    return changes.annotate(
-        recency=Window(RowNumber(), **latest_first),
-        status_then=Window(FirstValue("status"), **latest_first),
+    running: int = changes.annotate(
+        recency=Window(RowNumber(), partition_by=host, order_by=latest_first),
+        status_then=Window(FirstValue("status"), partition_by=host, order_by=latest_first),
     ).filter(recency=1, status_then=HostStatus.RUNNING).count()
+    return running
 
 
 def allocation_problems(contract: Contract, changes: dict[str, int]) -> list[str]:
