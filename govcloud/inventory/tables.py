@@ -3,7 +3,8 @@
 A list page shows fifty rows of about ten cells. Written through template variables,
 filters and ``{% url %}`` tags they cost as much as the rest of the page together (about
 24 ms of a 55 ms ledger page); written here, a tenth of that. The header, the empty row
-and everything around the rows stay in the templates; ``inventory_rows`` tags place these.
+and everything around the rows stay in the templates; the ``inventory_tables`` tags
+place these.
 """
 
 from __future__ import annotations
